@@ -1,0 +1,84 @@
+/**
+ * The TypeScript SDK. `connect()` uses a remote server when GYRE_URL (or `url`) is set, otherwise
+ * the embedded stores in GYRE_HOME (`./.gyre`): the same API either way.
+ *
+ * @example
+ * const gyre = await connect();
+ * const run = await gyre.startRun({ experiment: 'bike-demand', runName: 'baseline' });
+ * await run.logParams({ model: 'mean' });
+ * await run.logMetric('rmse', 181.4);
+ * await run.end();
+ * await gyre.close();
+ */
+import { resolveConfig } from '../core/config.js';
+import type { ConfigOverrides, GyreConfig } from '../core/config.js';
+import { TrackingService } from '../tracking/tracking-service.js';
+import type { RunArtifactAccess } from '../tracking/run-artifact-access.js';
+import type { Tag } from '../tracking/entities.js';
+import { openServices } from '../services.js';
+import { RestClient } from '../stores/rest/rest-client.js';
+import { RestTrackingStore } from '../stores/rest/rest-tracking-store.js';
+import { RestRunArtifacts } from '../stores/rest/rest-run-artifacts.js';
+import { ActiveRun } from './active-run.js';
+
+export interface StartRunOptions {
+  /** Experiment name (created if missing) or use `experimentId`; default the Default experiment. */
+  experiment?: string;
+  experimentId?: string;
+  runName?: string;
+  parentRunId?: string;
+  tags?: Record<string, string>;
+  userId?: string;
+}
+
+export class Gyre {
+  constructor(
+    /** Full tracking API: experiments, runs, search, histories. */
+    readonly tracking: TrackingService,
+    /** Run artifacts: upload, download, list. */
+    readonly artifacts: RunArtifactAccess,
+    readonly config: GyreConfig,
+    private readonly onClose: () => Promise<void>,
+  ) {}
+
+  /**
+   * Starts a run and returns a handle for logging to it.
+   * @example const run = await gyre.startRun({ experiment: 'bike-demand' })
+   */
+  async startRun(opts: StartRunOptions = {}): Promise<ActiveRun> {
+    const experimentId = opts.experimentId ?? (opts.experiment ? (await this.tracking.ensureExperiment(opts.experiment)).experimentId : '0');
+    const tags: Tag[] = Object.entries(opts.tags ?? {}).map(([key, value]) => ({ key, value }));
+    const run = await this.tracking.createRun({
+      experimentId,
+      tags,
+      ...(opts.runName ? { runName: opts.runName } : {}),
+      ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}),
+      userId: opts.userId ?? process.env.USER ?? 'unknown',
+    });
+    return new ActiveRun(run.info.runId, experimentId, this.tracking, this.artifacts);
+  }
+
+  /** Resumes logging to an existing run. @example const run = gyre.run(process.env.GYRE_RUN_ID!) */
+  run(runId: string, experimentId = ''): ActiveRun {
+    return new ActiveRun(runId, experimentId, this.tracking, this.artifacts);
+  }
+
+  /** Releases database connections. @example await gyre.close() */
+  close(): Promise<void> {
+    return this.onClose();
+  }
+}
+
+/**
+ * Connects to Gyre: remote when `url`/GYRE_URL is set, else the embedded stores.
+ * @example const gyre = await connect({ home: '/tmp/gyre' })
+ */
+export async function connect(overrides: ConfigOverrides & { url?: string } = {}): Promise<Gyre> {
+  const config = resolveConfig({ ...overrides, ...(overrides.url ? { remoteUrl: overrides.url } : {}) });
+  if (config.remoteUrl) {
+    const client = new RestClient(config.remoteUrl, config.token);
+    return new Gyre(new TrackingService(new RestTrackingStore(client)), new RestRunArtifacts(client), config, async () => {});
+  }
+  const services = await openServices(config);
+  return new Gyre(services.tracking, services.runArtifacts, config, () => services.close());
+}

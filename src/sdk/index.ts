@@ -1,0 +1,7 @@
+export { connect, Gyre } from './gyre.js';
+export type { StartRunOptions } from './gyre.js';
+export { ActiveRun } from './active-run.js';
+export { TrackingService } from '../tracking/tracking-service.js';
+export { GyreError } from '../core/errors.js';
+export type { ErrorCode } from '../core/errors.js';
+export type * from '../tracking/entities.js';

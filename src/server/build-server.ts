@@ -1,0 +1,55 @@
+/**
+ * Builds the HTTP server: native API (/api/v1), MLflow-compatible API (/api/2.0/mlflow…),
+ * health. No module-level state: everything comes from the services passed in, so tests can build
+ * as many servers as they like.
+ */
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Services } from '../services.js';
+import { nativeErrorResponse } from './http-errors.js';
+import { registerTrackingRoutes } from './routes/tracking-routes.js';
+import { registerRunArtifactRoutes } from './routes/run-artifact-routes.js';
+import { mlflowPlugin } from './mlflow-compat/mlflow-plugin.js';
+import { GYRE_VERSION } from '../core/version.js';
+
+export interface ServerOptions {
+  services: Services;
+  logger?: FastifyServerOptions['logger'];
+}
+
+// JSON bodies beyond MLflow's log-batch limit are still accepted on other endpoints (e.g. large
+// dataset schemas), but not without bound.
+const JSON_BODY_LIMIT = 32 * 1024 * 1024;
+
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: JSON_BODY_LIMIT,
+    // Bodies are validated as sent: "12" is not a number and 12 is not a string.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // A killed client must not leave work queued forever behind it.
+    requestTimeout: 120_000,
+  });
+  const { services } = opts;
+
+  app.get('/health', async () => ({ status: 'ok', version: GYRE_VERSION }));
+
+  await app.register(
+    async (api) => {
+      api.setErrorHandler((err, _req, reply) => {
+        const { status, body } = nativeErrorResponse(err);
+        if (status >= 500) reply.log.error({ err }, 'request failed');
+        return reply.status(status).send(body);
+      });
+      api.setNotFoundHandler((req, reply) =>
+        reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No endpoint ${req.method} ${req.url.split('?')[0]}.`, details: {} } }),
+      );
+      registerTrackingRoutes(api, services.tracking);
+      await api.register(async (scope) => registerRunArtifactRoutes(scope, services.runArtifacts));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  await app.register(mlflowPlugin, { tracking: services.tracking, runArtifacts: services.runArtifacts, artifactStore: services.artifactStore });
+  return app;
+}

@@ -1,0 +1,51 @@
+/**
+ * Mounts the MLflow-compatible API: tracking under /api/2.0/mlflow and /ajax-api/2.0/mlflow (the
+ * prefix MLflow's own UI uses), the artifact proxy under /api/2.0/mlflow-artifacts. Errors leave
+ * as {"error_code", "message"} with MLflow's statuses.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TrackingService } from '../../tracking/tracking-service.js';
+import type { RunArtifacts } from '../../tracking/run-artifacts.js';
+import type { ArtifactStore } from '../../artifacts/artifact-store.js';
+import { mlflowErrorResponse } from '../http-errors.js';
+import { mlflowTrackingRoutes } from './tracking-routes.js';
+import { registerMlflowArtifactRoutes } from './artifact-routes.js';
+
+export interface MlflowPluginOptions {
+  tracking: TrackingService;
+  runArtifacts: RunArtifacts;
+  artifactStore: ArtifactStore;
+}
+
+const sendMlflowError = (err: unknown, reply: FastifyReply) => {
+  const { status, body } = mlflowErrorResponse(err);
+  if (status >= 500) reply.log.error({ err }, 'MLflow API request failed');
+  return reply.status(status).send(body);
+};
+
+export async function mlflowPlugin(app: FastifyInstance, opts: MlflowPluginOptions): Promise<void> {
+  const routes = mlflowTrackingRoutes(opts.tracking, opts.runArtifacts);
+  for (const prefix of ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow']) {
+    await app.register(async (scope) => {
+      scope.setErrorHandler((err, _req, reply) => sendMlflowError(err, reply));
+      scope.setNotFoundHandler((req, reply) =>
+        reply.status(404).send({ error_code: 'ENDPOINT_NOT_FOUND', message: `No MLflow endpoint ${req.method} ${req.url.split('?')[0]}. See docs/mlflow-compatibility.md for what Gyre serves.` }),
+      );
+      for (const route of routes) {
+        scope.route({
+          method: route.method,
+          url: `/${route.path}`,
+          ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
+          handler: async (req: FastifyRequest) => {
+            const input = (route.method === 'GET' ? req.query : req.body) ?? {};
+            return route.handle(input as Record<string, unknown>);
+          },
+        });
+      }
+    }, { prefix });
+  }
+  await app.register(async (scope) => {
+    scope.setErrorHandler((err, _req, reply) => sendMlflowError(err, reply));
+    registerMlflowArtifactRoutes(scope, opts.artifactStore);
+  }, { prefix: '/api/2.0/mlflow-artifacts' });
+}

@@ -1,0 +1,103 @@
+/**
+ * Schema migrations, one entry per step, written as plain SQL per dialect so that what runs is
+ * exactly what is reviewed. Applied in order by `applyMigrations` under a database-wide lock.
+ * Never edit a released entry: add a new one.
+ */
+export interface Migration {
+  id: string;
+  sqlite: string;
+  postgres: string;
+}
+
+const trackingTables = (d: 'sqlite' | 'postgres'): string => {
+  const big = d === 'postgres' ? 'BIGINT' : 'INTEGER';
+  const dbl = d === 'postgres' ? 'DOUBLE PRECISION' : 'REAL';
+  const serialPk = d === 'postgres' ? 'SERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
+  const withoutRowid = d === 'sqlite' ? ' WITHOUT ROWID' : '';
+  const nowMs = d === 'postgres' ? `(extract(epoch from now()) * 1000)::bigint` : `(CAST(strftime('%s','now') AS INTEGER) * 1000)`;
+  return `
+CREATE TABLE experiments (
+  experiment_id ${serialPk},
+  name TEXT NOT NULL UNIQUE,
+  artifact_location TEXT NOT NULL,
+  lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+  creation_time ${big} NOT NULL,
+  last_update_time ${big} NOT NULL
+);
+CREATE TABLE experiment_tags (
+  experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (experiment_id, key)
+);
+CREATE TABLE runs (
+  run_uuid TEXT PRIMARY KEY,
+  experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+  name TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  start_time ${big} NOT NULL,
+  end_time ${big},
+  lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+  artifact_uri TEXT NOT NULL,
+  deleted_time ${big}
+);
+CREATE INDEX runs_experiment_start ON runs (experiment_id, start_time);
+CREATE TABLE params (
+  run_uuid TEXT NOT NULL REFERENCES runs(run_uuid),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run_uuid, key)
+)${withoutRowid};
+CREATE INDEX params_key_value ON params (key, value);
+CREATE TABLE tags (
+  run_uuid TEXT NOT NULL REFERENCES runs(run_uuid),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run_uuid, key)
+)${withoutRowid};
+CREATE TABLE latest_metrics (
+  series_id ${serialPk},
+  run_uuid TEXT NOT NULL REFERENCES runs(run_uuid),
+  key TEXT NOT NULL,
+  value ${dbl} NOT NULL,
+  timestamp ${big} NOT NULL,
+  step ${big} NOT NULL,
+  is_nan INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (run_uuid, key)
+);
+CREATE INDEX latest_metrics_key_value ON latest_metrics (key, value);
+CREATE TABLE metric_points (
+  series_id INTEGER NOT NULL,
+  step ${big} NOT NULL,
+  timestamp ${big} NOT NULL,
+  is_nan INTEGER NOT NULL,
+  value ${dbl} NOT NULL,
+  PRIMARY KEY (series_id, step, timestamp, is_nan, value)
+)${withoutRowid};
+CREATE TABLE datasets (
+  dataset_uuid TEXT PRIMARY KEY,
+  experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+  name TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  source_type TEXT NOT NULL,
+  source TEXT NOT NULL,
+  schema TEXT,
+  profile TEXT,
+  UNIQUE (experiment_id, name, digest)
+);
+CREATE TABLE run_inputs (
+  run_uuid TEXT NOT NULL REFERENCES runs(run_uuid),
+  dataset_uuid TEXT NOT NULL REFERENCES datasets(dataset_uuid),
+  context TEXT,
+  tags TEXT NOT NULL,
+  PRIMARY KEY (run_uuid, dataset_uuid)
+);
+INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+  VALUES (0, 'Default', 'mlflow-artifacts:/0', 'active', ${nowMs}, ${nowMs});
+`;
+};
+
+export const MIGRATIONS: readonly Migration[] = [
+  { id: '0001_tracking', sqlite: trackingTables('sqlite'), postgres: trackingTables('postgres') },
+];

@@ -1,0 +1,16 @@
+import { describe } from 'vitest';
+import { trackingStoreContract } from '../../tracking/tracking-store.contract.js';
+import { openTrackingStore } from '../open-stores.js';
+import { testBackends } from '../../test-support/test-databases.js';
+
+for (const backend of testBackends) {
+  if (!backend.available) {
+    describe.skip(`TrackingStore contract: ${backend.name} (needs GYRE_TEST_DATABASE_URL)`, () => {});
+    continue;
+  }
+  trackingStoreContract(backend.name, async () => {
+    const database = backend.make();
+    const store = await openTrackingStore(database.url, '/nonexistent');
+    return { store, cleanup: database.cleanup };
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * The embedded backend: one better-sqlite3 connection in WAL mode, wrapped for Kysely.
+ *
+ * - synchronous=NORMAL: in WAL mode a committed transaction survives a process crash (kill -9);
+ *   only an OS crash or power loss can lose the last commits. That is the durability MLflow's
+ *   SQLite store has too, and it is what makes ~10^5 commits/s possible.
+ * - Prepared statements are cached by SQL text: Kysely's stock driver prepares on every call.
+ * - Transactions begin IMMEDIATE so a second process writing the same file waits (busy_timeout)
+ *   instead of failing mid-transaction with SQLITE_BUSY.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, SqliteDriver, CompiledQuery } from 'kysely';
+import type { DatabaseConnection, SqliteDatabase, SqliteStatement } from 'kysely';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Database } from '../schema.js';
+import { applySqliteMigrations } from '../migrations/apply-migrations.js';
+
+const STATEMENT_CACHE_LIMIT = 500;
+
+function cachingDatabase(raw: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => raw.close(),
+    prepare(sql: string): SqliteStatement {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = raw.prepare(sql) as unknown as SqliteStatement;
+        if (cache.size >= STATEMENT_CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #database: SqliteDatabase;
+  constructor(database: SqliteDatabase) {
+    super({ database });
+    this.#database = database;
+  }
+  override createDriver(): SqliteDriver {
+    return new ImmediateSqliteDriver({ database: this.#database });
+  }
+}
+
+export interface SqliteHandle {
+  db: Kysely<Database>;
+  raw: BetterSqlite3.Database;
+}
+
+/** Opens (creating if needed) the SQLite file and brings its schema up to date. */
+export function openSqlite(file: string): SqliteHandle {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const raw = new BetterSqlite3(file);
+  raw.pragma('busy_timeout = 10000');
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('foreign_keys = ON');
+  // MLflow's LIKE is case-sensitive; SQLite's is not unless told.
+  raw.pragma('case_sensitive_like = ON');
+  applySqliteMigrations(raw);
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(cachingDatabase(raw)) });
+  return { db, raw };
+}

@@ -1,0 +1,23 @@
+/** MLflow's size limits (mlflow/utils/validation.py), so clients that fit MLflow fit Gyre. */
+export const LIMITS = {
+  maxKeyLength: 250,
+  maxParamValueLength: 6000,
+  maxTagValueLength: 8000,
+  maxExperimentTagValueLength: 5000,
+  maxExperimentNameLength: 500,
+  maxMetricsPerBatch: 1000,
+  maxParamsPerBatch: 100,
+  maxTagsPerBatch: 100,
+  maxEntitiesPerBatch: 1000,
+  maxBatchRequestBytes: 1024 * 1024,
+  maxDatasetNameLength: 500,
+  maxDatasetDigestLength: 36,
+  maxDatasetSourceLength: 65535,
+  maxDatasetSchemaLength: 1048575,
+  maxDatasetProfileLength: 16777215,
+  maxInputTagKeyLength: 255,
+  maxInputTagValueLength: 500,
+  defaultSearchResults: 1000,
+  maxSearchRunsResults: 50000,
+  maxSearchExperimentsResults: 50000,
+} as const;
