@@ -26,7 +26,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     logger: opts.logger ?? false,
     bodyLimit: JSON_BODY_LIMIT,
     // Bodies are validated as sent: "12" is not a number and 12 is not a string.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allowUnionTypes: true } },
     // A killed client must not leave work queued forever behind it.
     requestTimeout: 120_000,
   });

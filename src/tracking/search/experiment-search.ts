@@ -85,7 +85,7 @@ function likeMatcher(pattern: string, ignoreCase: boolean): (value: string) => b
         resumeAt = t;
       } else if (lastAnyRun >= 0) {
         p = lastAnyRun + 1;
-        t = ++resumeAt;
+        t = resumeAt;
       } else {
         return false;
       }

@@ -162,6 +162,14 @@ describe('parseFilter', () => {
       });
     }
 
+    it('treats names of Object.prototype properties as unknown, not as vocabulary', () => {
+      expect(rejection(() => parseFilter(`attributes.constructor = 'x'`)).message).toMatch(/unknown attribute 'constructor'/);
+      expect(rejection(() => parseFilter(`attributes.hasOwnProperty = 'x'`)).message).toMatch(/unknown attribute 'hasOwnProperty'/);
+      expect(rejection(() => parseFilter('constructor.x > 1')).message).toMatch(/unknown type prefix 'constructor'/);
+      expect(rejection(() => parseFilter('__proto__.x > 1')).message).toMatch(/unknown type prefix '__proto__'/);
+      expect(rejection(() => parseOrderBy(['constructor'])).message).toMatch(/unknown attribute 'constructor'/);
+    });
+
     it('bounds parenthesis nesting', () => {
       const deep = '('.repeat(500) + 'metrics.a > 1' + ')'.repeat(500);
       expect(rejection(() => parseFilter(deep)).message).toMatch(/nested deeper than 64/);

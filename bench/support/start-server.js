@@ -1,0 +1,74 @@
+/**
+ * Runs the Gyre tracking server (embedded SQLite store) in a child process, so the load generator
+ * in the parent never shares a CPU thread with it. The same file is the child's entry point (run
+ * via child_process.fork) and the parent's helper (`startServer`).
+ *
+ * Child: node start-server.js <home>  → opens services on <home>, listens on 127.0.0.1:0 and sends
+ * {port} over IPC; on the 'close' message (or a lost parent) it closes cleanly and exits.
+ * Set BENCH_SERVER_PROF=<dir> to run the child under `--cpu-prof` and write its profile there.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const SELF = fileURLToPath(import.meta.url);
+
+/** Forks the server on `home`; resolves once it listens. */
+export async function startServer(home, { profileDir = process.env.BENCH_SERVER_PROF } = {}) {
+  const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = fork(SELF, [home], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise((resolve, reject) => {
+    child.once('message', (m) => (m && m.port ? resolve(m.port) : reject(new Error(`server failed: ${JSON.stringify(m)}`))));
+    child.once('exit', (code) => reject(new Error(`server exited with code ${code} before listening`)));
+  });
+  let seq = 0;
+  return {
+    port,
+    pid: child.pid,
+    /** The server process's cumulative CPU time in ms (user + system), read over IPC. */
+    cpuMs: () =>
+      new Promise((resolve) => {
+        const id = ++seq;
+        const onMessage = (m) => {
+          if (m && m.cpuId === id) {
+            child.off('message', onMessage);
+            resolve((m.cpu.user + m.cpu.system) / 1000);
+          }
+        };
+        child.on('message', onMessage);
+        child.send({ cmd: 'cpu', id });
+      }),
+    /** Asks the server to close its store and exit; waits for the exit. */
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send({ cmd: 'close' });
+      }),
+  };
+}
+
+async function runChild(home) {
+  const { openServices } = await import('../../dist/services.js');
+  const { buildServer } = await import('../../dist/server/build-server.js');
+  const services = await openServices({ home, databaseUrl: 'sqlite:', artifactsUrl: 'file:' });
+  const app = await buildServer({ services });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const close = async () => {
+    await app.close();
+    await services.close();
+    process.exit(0); // exit() lets --cpu-prof write its profile
+  };
+  process.on('message', (m) => {
+    if (m && m.cmd === 'close') void close();
+    if (m && m.cmd === 'cpu') process.send({ cpuId: m.id, cpu: process.cpuUsage() });
+  });
+  process.on('disconnect', () => void close());
+  process.send({ port: app.server.address().port });
+}
+
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+  runChild(process.argv[2]).catch((err) => {
+    process.send?.({ error: String(err?.stack ?? err) });
+    process.exit(1);
+  });
+}

@@ -1,0 +1,38 @@
+/** `gyre server`: the whole HTTP API on one port, over the embedded stores (or GYRE_DATABASE_URL). */
+import type { Command } from 'commander';
+import { resolveConfig } from '../core/config.js';
+import { openServices } from '../services.js';
+import { buildServer } from '../server/build-server.js';
+import { globalOptions } from './context.js';
+
+export const DEFAULT_PORT = 5000;
+
+export function registerServerCommand(program: Command): void {
+  program
+    .command('server')
+    .description('serve the API (native /api/v1, MLflow /api/2.0/mlflow, /health) on one port')
+    .option('--host <host>', 'interface to bind; there is no authentication yet, so the default is loopback only', '127.0.0.1')
+    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_PORT))
+    .option('--log-level <level>', 'pino log level: fatal, error, warn, info, debug', 'info')
+    .action(async (opts: { host: string; port: string; logLevel: string }, cmd: Command) => {
+      const config = resolveConfig({ ...(globalOptions(cmd).home ? { home: globalOptions(cmd).home } : {}), remoteUrl: null });
+      const services = await openServices(config);
+      const app = await buildServer({ services, logger: { level: opts.logLevel } });
+      const address = await app.listen({ host: opts.host, port: Number(opts.port) });
+      if (opts.host !== '127.0.0.1' && opts.host !== 'localhost' && opts.host !== '::1') {
+        app.log.warn(`listening on ${opts.host}: Gyre has no authentication yet, so anyone who can reach this port can read and write everything`);
+      }
+      // One line on stdout that scripts (and `gyre run`) can wait for.
+      process.stdout.write(`gyre server listening on ${address} (home ${config.home}, database ${config.databaseUrl})\n`);
+      let closing = false;
+      const shutdown = async () => {
+        if (closing) return;
+        closing = true;
+        await app.close(); // finishes in-flight requests first
+        await services.close();
+        process.exit(0);
+      };
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
+    });
+}
