@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { openSqlite } from '../dist/stores/sqlite/open-sqlite.js';
-import { startServer } from './support/start-server.js';
+import { startServer, usageBetween } from './support/start-server.js';
 import { createClient } from './support/http-client.js';
 import { goal, latencySummary, log, mainOf, round, seconds, withTempDir } from './support/stats.js';
 
@@ -45,11 +45,11 @@ async function gyreLoad(dir, { measureSeconds, warmupSeconds }) {
     const latencies = [];
     const errors = [];
     let windowBatches = 0;
-    let cpuStart = null;
+    let usageStart = null;
     let clientCpuStart = null;
-    const cpuAtStart = setTimeout(async () => {
+    const usageAtStart = setTimeout(async () => {
       clientCpuStart = process.cpuUsage();
-      cpuStart = await server.cpuMs();
+      usageStart = await server.usage();
     }, warmupSeconds * 1000);
     const stepsLogged = new Array(CLIENTS).fill(0);
 
@@ -72,8 +72,8 @@ async function gyreLoad(dir, { measureSeconds, warmupSeconds }) {
         }
       }),
     );
-    clearTimeout(cpuAtStart);
-    const cpuEnd = await server.cpuMs();
+    clearTimeout(usageAtStart);
+    const usageEnd = await server.usage();
     const clientCpu = clientCpuStart && process.cpuUsage(clientCpuStart);
     const elapsedMs = performance.now() - windowStart;
     // The window closed when the last client finished its in-flight request; measure that span.
@@ -90,7 +90,7 @@ async function gyreLoad(dir, { measureSeconds, warmupSeconds }) {
       latency_ms: latencySummary(latencies),
       errors: errors.length,
       first_error: errors[0] ?? null,
-      server_cpu_pct_of_one_core: cpuStart === null ? null : round(((cpuEnd - cpuStart) / elapsedMs) * 100, 0),
+      ...(usageStart ? usageBetween(usageStart, usageEnd) : {}),
       client_cpu_pct_of_one_core: clientCpu ? round(((clientCpu.user + clientCpu.system) / 1000 / elapsedMs) * 100, 0) : null,
       total_points_stored: stepsLogged.reduce((a, b) => a + b, 0) * KEYS,
       verified: `run 0 k0 history has ${stored} points = steps logged`,

@@ -24,18 +24,21 @@ export async function startServer(home, { profileDir = process.env.BENCH_SERVER_
   return {
     port,
     pid: child.pid,
-    /** The server process's cumulative CPU time in ms (user + system), read over IPC. */
-    cpuMs: () =>
+    /**
+     * The server process's counters, read over IPC: cumulative CPU ms (user + system) and event
+     * loop utilisation (idle/active ms). Pass two of these to `usageBetween`.
+     */
+    usage: () =>
       new Promise((resolve) => {
         const id = ++seq;
         const onMessage = (m) => {
-          if (m && m.cpuId === id) {
+          if (m && m.usageId === id) {
             child.off('message', onMessage);
-            resolve((m.cpu.user + m.cpu.system) / 1000);
+            resolve({ at: performance.now(), cpuMs: (m.cpu.user + m.cpu.system) / 1000, elu: m.elu });
           }
         };
         child.on('message', onMessage);
-        child.send({ cmd: 'cpu', id });
+        child.send({ cmd: 'usage', id });
       }),
     /** Asks the server to close its store and exit; waits for the exit. */
     stop: () =>
@@ -44,6 +47,17 @@ export async function startServer(home, { profileDir = process.env.BENCH_SERVER_
         child.once('exit', () => resolve());
         child.send({ cmd: 'close' });
       }),
+  };
+}
+
+/** Server CPU use and event-loop busy share between two `usage()` readings, in % of one core. */
+export function usageBetween(a, b) {
+  const wall = b.at - a.at;
+  const idle = b.elu.idle - a.elu.idle;
+  const active = b.elu.active - a.elu.active;
+  return {
+    server_cpu_pct_of_one_core: Math.round(((b.cpuMs - a.cpuMs) / wall) * 100),
+    server_event_loop_busy_pct: Math.round((active / (active + idle)) * 100),
   };
 }
 
@@ -60,7 +74,7 @@ async function runChild(home) {
   };
   process.on('message', (m) => {
     if (m && m.cmd === 'close') void close();
-    if (m && m.cmd === 'cpu') process.send({ cpuId: m.id, cpu: process.cpuUsage() });
+    if (m && m.cmd === 'usage') process.send({ usageId: m.id, cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() });
   });
   process.on('disconnect', () => void close());
   process.send({ port: app.server.address().port });
