@@ -25,7 +25,11 @@ const DEFAULT_ORDER: readonly ExperimentOrderKey[] = [
   { key: 'experiment_id', ascending: true },
 ];
 
-/** Appended when the order does not mention experiment_id, so equal keys still page stably. */
+/**
+ * Appended when the order does not mention experiment_id, so equal keys still page stably.
+ * MLflow's stores append experiment_id *descending* here; Gyre breaks ties ascending, the
+ * direction of the default order, so ties read the same with or without an explicit order_by.
+ */
 const TIEBREAK: ExperimentOrderKey = { key: 'experiment_id', ascending: true };
 
 interface Candidate {
@@ -85,7 +89,7 @@ function likeMatcher(pattern: string, ignoreCase: boolean): (value: string) => b
         resumeAt = t;
       } else if (lastAnyRun >= 0) {
         p = lastAnyRun + 1;
-        t = resumeAt;
+        t = ++resumeAt;
       } else {
         return false;
       }

@@ -3,6 +3,8 @@
  * syntax extended with OR and parentheses (AND binds tighter than OR), and IN / NOT IN on every
  * string field. Every rejection is an INVALID_ARGUMENT naming what was wrong, the character offset
  * and what would have been valid, because these strings are typed by people in a search box.
+ * The lexical rules and the AND/OR skeleton live in filter-scanner.ts, shared with the experiment
+ * filter; this module owns the run vocabulary and which comparators apply to which field.
  */
 import {
   ATTRIBUTE_ALIASES,
