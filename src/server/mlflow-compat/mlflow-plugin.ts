@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TrackingService } from '../../tracking/tracking-service.js';
 import type { RunArtifacts } from '../../tracking/run-artifacts.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
+import { invalidArgument } from '../../core/errors.js';
 import { mlflowErrorResponse } from '../http-errors.js';
 import { mlflowTrackingRoutes } from './tracking-routes.js';
 import { registerMlflowArtifactRoutes } from './artifact-routes.js';
@@ -28,6 +29,10 @@ export async function mlflowPlugin(app: FastifyInstance, opts: MlflowPluginOptio
   for (const prefix of ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow']) {
     await app.register(async (scope) => {
       scope.setErrorHandler((err, _req, reply) => sendMlflowError(err, reply));
+      // MLflow's server takes POST bodies only as application/json (mlflow/server/validation.py):
+      // without this, Fastify's text/plain parser would hand the handlers a string, and a POST
+      // whose fields are all optional (experiments/search) would succeed.
+      scope.removeContentTypeParser('text/plain');
       scope.setNotFoundHandler((req, reply) =>
         reply.status(404).send({ error_code: 'ENDPOINT_NOT_FOUND', message: `No MLflow endpoint ${req.method} ${req.url.split('?')[0]}. See docs/mlflow-compatibility.md for what Gyre serves.` }),
       );
@@ -37,6 +42,9 @@ export async function mlflowPlugin(app: FastifyInstance, opts: MlflowPluginOptio
           url: `/${route.path}`,
           ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
           handler: async (req: FastifyRequest) => {
+            if (route.method === 'POST' && req.headers['content-type'] === undefined) {
+              throw invalidArgument('Bad Request. Content-Type header is missing; send the request as application/json.');
+            }
             const input = (route.method === 'GET' ? req.query : req.body) ?? {};
             return route.handle(input as Record<string, unknown>);
           },

@@ -46,6 +46,8 @@ function viewType(req: Json, field: string): ViewType | undefined {
 /** MLflow accepts the deprecated run_uuid wherever run_id is expected. */
 const runIdOf = (req: Json): string => optString(req, 'run_id') || reqString(req, 'run_uuid');
 
+const MLMODEL_REQUIRED_FIELDS = ['artifact_path', 'flavors', 'utc_time_created', 'run_id'];
+
 const withPage = (token: string | null, body: Json): Json => (token ? { ...body, next_page_token: token } : body);
 
 export function mlflowTrackingRoutes(tracking: TrackingService, artifacts: RunArtifacts): MlflowRoute[] {
@@ -194,6 +196,11 @@ export function mlflowTrackingRoutes(tracking: TrackingService, artifacts: RunAr
           model = JSON.parse(reqString(req, 'model_json'));
         } catch {
           throw invalidArgument("'model_json' must be a JSON document describing the model (MLmodel as JSON).", { field: 'model_json' });
+        }
+        // MLflow's server refuses an MLmodel without these (mlflow/server/handlers.py _log_model).
+        const missing = MLMODEL_REQUIRED_FIELDS.filter((f) => !model || typeof model !== 'object' || Array.isArray(model) || !(f in model));
+        if (missing.length) {
+          throw invalidArgument(`'model_json' is missing the MLmodel fields ${missing.join(', ')}.`, { field: 'model_json', missing });
         }
         const run = await tracking.getRun(runId);
         const prior = run.data.tags.find((t) => t.key === 'mlflow.log-model.history')?.value;

@@ -111,12 +111,14 @@ export const tagsFromWire = (body: Json, field = 'tags'): Tag[] =>
 export const paramsFromWire = (body: Json): Tag[] => tagsFromWire(body, 'params');
 
 export const metricsFromWire = (body: Json): Metric[] =>
-  objects(body, 'metrics').map((m) => ({
-    key: reqString(m, 'key'),
-    value: reqDouble(m, 'value'),
-    timestamp: optInt64(m, 'timestamp') ?? Date.now(),
-    step: optInt64(m, 'step') ?? 0,
-  }));
+  objects(body, 'metrics').map((m, i) => {
+    // Required in a batch as in log-metric (MLflow's _log_batch checks metrics[i].timestamp).
+    const timestamp = optInt64(m, 'timestamp');
+    if (timestamp === undefined) {
+      throw invalidArgument(`Missing value for required parameter 'metrics[${i}].timestamp'.`, { field: `metrics[${i}].timestamp` });
+    }
+    return { key: reqString(m, 'key'), value: reqDouble(m, 'value'), timestamp, step: optInt64(m, 'step') ?? 0 };
+  });
 
 export const datasetInputsFromWire = (body: Json): DatasetInput[] =>
   objects(body, 'datasets').map((d) => {
