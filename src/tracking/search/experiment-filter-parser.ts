@@ -20,7 +20,7 @@ import type {
   ExperimentStringAttribute,
   ExperimentStringField,
 } from './filter-ast.js';
-import { lookup, parseBooleanFilter, scanOrderClause } from './filter-scanner.js';
+import { lookup, parseBooleanFilter, scanComparison, scanOrderClause } from './filter-scanner.js';
 import type { IdentifierSyntax, Scanner } from './filter-scanner.js';
 
 type ExperimentEntity = 'attribute' | 'tag';
@@ -30,8 +30,6 @@ const EXPERIMENT_IDENTIFIERS: IdentifierSyntax<ExperimentEntity> = {
   validPrefixes: 'attributes, tags',
   example: "name or tags.<key>",
 };
-const NUMERIC_OPERATORS = '=, !=, >, >=, <, <=';
-const STRING_OPERATORS = '=, !=, LIKE, ILIKE, IN, NOT IN';
 const VALID_ATTRIBUTES = [...EXPERIMENT_STRING_ATTRIBUTES, ...EXPERIMENT_NUMERIC_ATTRIBUTES].join(', ');
 const VALID_ORDER_KEYS = EXPERIMENT_ORDER_ATTRIBUTES.join(', ');
 
@@ -68,22 +66,7 @@ function describe(field: Field): string {
 
 function parseComparison(s: Scanner): ExperimentComparison {
   const field = readField(s);
-  s.skipSpace();
-  const opOffset = s.pos;
-  const op = s.comparator();
-  const what = describe(field);
-  if (isNumericField(field)) {
-    if (op === 'LIKE' || op === 'ILIKE' || op === 'IN' || op === 'NOT IN') {
-      s.fail(`${op} does not apply to numeric ${what}; use ${NUMERIC_OPERATORS}`, opOffset);
-    }
-    return { kind: 'numeric', field, op, value: s.number(what) };
-  }
-  if (op === 'IN' || op === 'NOT IN') return { kind: 'list', field, op, values: s.stringList(what) };
-  if (op === 'LIKE' || op === 'ILIKE') return { kind: 'string', field, op, value: s.likePattern(what) };
-  if (op !== '=' && op !== '!=') {
-    return s.fail(`'${op}' does not apply to string ${what}; use ${STRING_OPERATORS}`, opOffset);
-  }
-  return { kind: 'string', field, op, value: s.quotedString(what) };
+  return scanComparison<ExperimentNumericField, ExperimentStringField>(s, field, isNumericField, describe(field));
 }
 
 /**

@@ -23,7 +23,7 @@ import type {
   StringAttribute,
   StringField,
 } from './filter-ast.js';
-import { lookup, parseBooleanFilter, scanOrderClause } from './filter-scanner.js';
+import { lookup, parseBooleanFilter, scanComparison, scanOrderClause } from './filter-scanner.js';
 import type { Fail, Identifier, IdentifierSyntax, Scanner } from './filter-scanner.js';
 
 const RUN_IDENTIFIERS: IdentifierSyntax<EntityType> = {
@@ -47,8 +47,6 @@ const RUN_IDENTIFIERS: IdentifierSyntax<EntityType> = {
   example: 'metrics.rmse',
 };
 const VALID_ORDER_PREFIXES = 'metrics, params, tags, attributes';
-const NUMERIC_OPERATORS = '=, !=, >, >=, <, <=';
-const STRING_OPERATORS = '=, !=, LIKE, ILIKE, IN, NOT IN';
 const VALID_ATTRIBUTES = [...STRING_ATTRIBUTES, ...NUMERIC_ATTRIBUTES, 'created'].join(', ');
 
 function canonicalAttribute(key: string, offset: number, fail: Fail): StringAttribute | NumericAttribute {
@@ -97,22 +95,7 @@ function describe(field: NumericField | StringField): string {
 function parseComparison(s: Scanner): Comparison {
   const id = s.identifier(RUN_IDENTIFIERS, false);
   const field = resolveField(id, s.fail);
-  s.skipSpace();
-  const opOffset = s.pos;
-  const op = s.comparator();
-  const what = describe(field);
-  if (isNumericField(field)) {
-    if (op === 'LIKE' || op === 'ILIKE' || op === 'IN' || op === 'NOT IN') {
-      s.fail(`${op} does not apply to numeric ${what}; use ${NUMERIC_OPERATORS}`, opOffset);
-    }
-    return { kind: 'numeric', field, op, value: s.number(what) };
-  }
-  if (op === 'IN' || op === 'NOT IN') return { kind: 'list', field, op, values: s.stringList(what) };
-  if (op === 'LIKE' || op === 'ILIKE') return { kind: 'string', field, op, value: s.likePattern(what) };
-  if (op !== '=' && op !== '!=') {
-    return s.fail(`'${op}' does not apply to string ${what}; use ${STRING_OPERATORS}`, opOffset);
-  }
-  return { kind: 'string', field, op, value: s.quotedString(what) };
+  return scanComparison<NumericField, StringField>(s, field, isNumericField, describe(field));
 }
 
 /**

@@ -42,6 +42,7 @@ const BARE_KEY_CHAR = /[A-Za-z0-9_\-./]/;
 const WORD_CHAR = /[A-Za-z0-9_]/;
 const NUMBER = /[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
 const NUMERIC_OPERATORS = '=, !=, >, >=, <, <=';
+const STRING_OPERATORS = '=, !=, LIKE, ILIKE, IN, NOT IN';
 // Parentheses recurse; a bound keeps hostile input from overflowing the stack.
 const MAX_DEPTH = 64;
 
@@ -342,4 +343,35 @@ export function scanOrderClause<K>(
     if (!s.atEnd()) fail(`unexpected '${s.upcoming()}' after the direction`, s.pos);
   }
   return { key: parsed, ascending };
+}
+
+/**
+ * The comparator and value after a field, shared by the run and experiment grammars: numeric fields
+ * take `= != > >= < <=` and a number, string fields `= != LIKE ILIKE IN NOT IN` and strings.
+ */
+export function scanComparison<N, S>(
+  s: Scanner,
+  field: N | S,
+  isNumeric: (f: N | S) => f is N,
+  what: string,
+):
+  | { kind: 'numeric'; field: N; op: NumericOperator; value: number }
+  | { kind: 'list'; field: S; op: ListOperator; values: string[] }
+  | { kind: 'string'; field: S; op: StringOperator; value: string } {
+  s.skipSpace();
+  const opOffset = s.pos;
+  const op = s.comparator();
+  if (isNumeric(field)) {
+    if (op === 'LIKE' || op === 'ILIKE' || op === 'IN' || op === 'NOT IN') {
+      s.fail(`${op} does not apply to numeric ${what}; use ${NUMERIC_OPERATORS}`, opOffset);
+    }
+    return { kind: 'numeric', field, op: op as NumericOperator, value: s.number(what) };
+  }
+  const stringField = field as S;
+  if (op === 'IN' || op === 'NOT IN') return { kind: 'list', field: stringField, op, values: s.stringList(what) };
+  if (op === 'LIKE' || op === 'ILIKE') return { kind: 'string', field: stringField, op, value: s.likePattern(what) };
+  if (op !== '=' && op !== '!=') {
+    return s.fail(`'${op}' does not apply to string ${what}; use ${STRING_OPERATORS}`, opOffset);
+  }
+  return { kind: 'string', field: stringField, op, value: s.quotedString(what) };
 }
