@@ -4,8 +4,10 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ArtifactFileInfo } from '../../artifacts/artifact-store.js';
 import type { RunArtifactAccess } from '../../tracking/run-artifact-access.js';
 import type { RestClient } from './rest-client.js';
+import { normalizeArtifactPath } from '../../artifacts/artifact-path.js';
 
-const pathUrl = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+// Paths are checked here, as locally: fetch would resolve a '..' segment before the server saw it.
+const pathUrl = (p: string) => normalizeArtifactPath(p).split('/').map(encodeURIComponent).join('/');
 
 export class RestRunArtifacts implements RunArtifactAccess {
   constructor(private readonly client: RestClient) {}
@@ -22,6 +24,6 @@ export class RestRunArtifacts implements RunArtifactAccess {
   }
 
   list(runId: string, dir = ''): Promise<{ rootUri: string; files: ArtifactFileInfo[] }> {
-    return this.client.json('GET', `/runs/${encodeURIComponent(runId)}/artifacts`, undefined, { path: dir || undefined });
+    return this.client.json('GET', `/runs/${encodeURIComponent(runId)}/artifacts`, undefined, { path: normalizeArtifactPath(dir, { allowEmpty: true }) || undefined });
   }
 }
