@@ -4,6 +4,7 @@
  * as many servers as they like.
  */
 import Fastify from 'fastify';
+import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Services } from '../services.js';
 import { nativeErrorResponse } from './http-errors.js';
@@ -32,6 +33,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
   const { services } = opts;
 
+  // OpenAPI is generated from the route schemas; only the native API is described (MLflow's API has
+  // its own documentation and OIP its own specification).
+  await app.register(swagger, {
+    openapi: { info: { title: 'Gyre API', version: GYRE_VERSION, description: 'Native API of Gyre. Errors: {"error": {"code", "message", "details"}}.' } },
+    hideUntagged: false,
+    transform: ({ schema, url }) => ({ schema: { ...schema, hide: !url.startsWith('/api/v1') }, url }),
+  });
+
   app.get('/health', async () => ({ status: 'ok', version: GYRE_VERSION }));
 
   await app.register(
@@ -44,6 +53,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       api.setNotFoundHandler((req, reply) =>
         reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No endpoint ${req.method} ${req.url.split('?')[0]}.`, details: {} } }),
       );
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       registerTrackingRoutes(api, services.tracking);
       await api.register(async (scope) => registerRunArtifactRoutes(scope, services.runArtifacts));
     },

@@ -92,3 +92,26 @@ describe('native API /api/v1', () => {
     expect(fs.existsSync(`${home}/escape.txt`)).toBe(false);
   });
 });
+
+describe('OpenAPI', () => {
+  it('describes the native API at /api/v1/openapi.json and nothing else', async () => {
+    const home = tempDir();
+    const services = await openServices({ home, databaseUrl: 'sqlite:', artifactsUrl: 'file:' });
+    const app = await buildServer({ services });
+    try {
+      const res = await app.inject('/api/v1/openapi.json');
+      expect(res.statusCode).toBe(200);
+      const doc = res.json();
+      expect(doc.openapi).toMatch(/^3\./);
+      const paths = Object.keys(doc.paths);
+      expect(paths).toContain('/api/v1/runs/search');
+      expect(paths).toContain('/api/v1/runs/{id}/batch');
+      expect(paths.every((p) => p.startsWith('/api/v1/'))).toBe(true);
+      expect(doc.paths['/api/v1/experiments'].post.requestBody.content['application/json'].schema.required).toEqual(['name']);
+    } finally {
+      await app.close();
+      await services.close();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
