@@ -26,7 +26,8 @@ export async function startServer(home, { profileDir = process.env.BENCH_SERVER_
     pid: child.pid,
     /**
      * The server process's counters, read over IPC: cumulative CPU ms (user + system) and event
-     * loop utilisation (idle/active ms). Pass two of these to `usageBetween`.
+     * loop utilisation (idle/active ms), and the server-side durations of the requests finished
+     * since the previous call; see withCpuAccounting in stats.js.
      */
     usage: () =>
       new Promise((resolve) => {
@@ -34,7 +35,7 @@ export async function startServer(home, { profileDir = process.env.BENCH_SERVER_
         const onMessage = (m) => {
           if (m && m.usageId === id) {
             child.off('message', onMessage);
-            resolve({ at: performance.now(), cpuMs: (m.cpu.user + m.cpu.system) / 1000, elu: m.elu });
+            resolve({ at: performance.now(), cpuMs: (m.cpu.user + m.cpu.system) / 1000, elu: m.elu, serverMs: m.serverMs });
           }
         };
         child.on('message', onMessage);
@@ -50,31 +51,35 @@ export async function startServer(home, { profileDir = process.env.BENCH_SERVER_
   };
 }
 
-/** Server CPU use and event-loop busy share between two `usage()` readings, in % of one core. */
-export function usageBetween(a, b) {
-  const wall = b.at - a.at;
-  const idle = b.elu.idle - a.elu.idle;
-  const active = b.elu.active - a.elu.active;
-  return {
-    server_cpu_pct_of_one_core: Math.round(((b.cpuMs - a.cpuMs) / wall) * 100),
-    server_event_loop_busy_pct: Math.round((active / (active + idle)) * 100),
-  };
-}
-
 async function runChild(home) {
   const { openServices } = await import('../../dist/services.js');
   const { buildServer } = await import('../../dist/server/build-server.js');
   const services = await openServices({ home, databaseUrl: 'sqlite:', artifactsUrl: 'file:' });
   const app = await buildServer({ services });
+  // Server-side time of each request (routing → response written), to tell queueing in the
+  // server apart from time on the wire or in the client.
+  let serverMs = [];
+  app.addHook('onRequest', async (req) => {
+    req.benchStart = performance.now();
+  });
+  app.addHook('onResponse', async (req) => {
+    serverMs.push(performance.now() - req.benchStart);
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  let closing = false;
   const close = async () => {
+    if (closing) return;
+    closing = true;
     await app.close();
     await services.close();
     process.exit(0); // exit() lets --cpu-prof write its profile
   };
   process.on('message', (m) => {
     if (m && m.cmd === 'close') void close();
-    if (m && m.cmd === 'usage') process.send({ usageId: m.id, cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() });
+    if (m && m.cmd === 'usage') {
+      process.send({ usageId: m.id, cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), serverMs });
+      serverMs = [];
+    }
   });
   process.on('disconnect', () => void close());
   process.send({ port: app.server.address().port });

@@ -53,3 +53,70 @@ export function mainOf(importMetaUrl, run) {
 }
 
 export const goal = (value, op, target) => ({ target: `${op} ${target}`, value, met: value !== null && (op === '>=' ? value >= target : value <= target) });
+
+/**
+ * Whole-machine CPU busy time in ms from /proc/stat (Linux; null elsewhere). Other processes on
+ * the machine (a test run, a build) share the 2 cores with the benchmark: subtracting our own
+ * processes' CPU from this shows how much they took, so a noisy figure can be recognised as such.
+ */
+export function machineBusyMs() {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = line;
+    return ((user + nice + system + irq + softirq + steal) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+export function machineInfo() {
+  return { cpus: os.cpus().length, node: process.version, loadavg_1m_at_start: round(os.loadavg()[0]) };
+}
+
+/**
+ * Runs `clients` loops of `fn(clientIndex, n)` back to back until `seconds` pass or each has done
+ * `maxPerClient` calls. `fn` resolves to a latency in ms. Returns all latencies and the span.
+ */
+export async function closedLoop({ clients, seconds: limitSeconds, maxPerClient = Infinity, fn }) {
+  const t0 = performance.now();
+  const end = t0 + limitSeconds * 1000;
+  const latencies = [];
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      for (let n = 0; n < maxPerClient && performance.now() < end; n++) latencies.push(await fn(c, n));
+    }),
+  );
+  const spanS = (performance.now() - t0) / 1000;
+  return { latencies, spanS, perSecond: latencies.length / spanS };
+}
+
+/** Measures CPU while `fn` runs: ours, the server's (via its usage()), and the rest of the machine's. */
+export async function withCpuAccounting(server, fn) {
+  const m0 = machineBusyMs();
+  const c0 = process.cpuUsage();
+  const s0 = server ? await server.usage() : null;
+  const t0 = performance.now();
+  const result = await fn();
+  const wall = performance.now() - t0;
+  const s1 = server ? await server.usage() : null;
+  const c = process.cpuUsage(c0);
+  const m1 = machineBusyMs();
+  const clientMs = (c.user + c.system) / 1000;
+  const serverMs = s1 ? s1.cpuMs - s0.cpuMs : 0;
+  const cpu = {
+    wall_ms: Math.round(wall),
+    client_cpu_ms: Math.round(clientMs),
+    ...(s1 ? { server_cpu_ms: Math.round(serverMs) } : {}),
+    client_cpu_pct_of_one_core: Math.round((clientMs / wall) * 100),
+    ...(s1 ? { server_cpu_pct_of_one_core: Math.round((serverMs / wall) * 100), server_event_loop_busy_pct: eluPct(s0, s1) } : {}),
+    other_processes_cpu_pct_of_one_core: m0 === null ? null : Math.max(0, Math.round(((m1 - m0 - clientMs - serverMs) / wall) * 100)),
+    ...(s1 ? { server_side_request_ms: latencySummary(s1.serverMs) } : {}),
+  };
+  return { result, cpu };
+}
+
+function eluPct(a, b) {
+  const idle = b.elu.idle - a.elu.idle;
+  const active = b.elu.active - a.elu.active;
+  return Math.round((active / (active + idle || 1)) * 100);
+}

@@ -1,0 +1,91 @@
+/**
+ * Runs every tracking-server benchmark in sequence, each in its own Node process (so one bench's
+ * heap and open handles cannot colour the next; each creates and removes its own temp dir), and
+ * prints one JSON summary: a short table of figures, goals and ratios, then the full reports.
+ *
+ * Usage: npm run bench        (builds first)
+ *        node bench/run-all.js [name …]   e.g. `node bench/run-all.js search-runs`
+ * Env is passed through (BENCH_SECONDS, BENCH_SERVER_PROF, …); see each bench file.
+ */
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ALL = ['log-batch', 'search-runs', 'metric-history'];
+
+function runBench(name) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(HERE, `${name}.js`)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${name} exited with code ${code}`));
+      try {
+        resolve(JSON.parse(out));
+      } catch (err) {
+        reject(new Error(`${name} printed no JSON: ${err.message}\n${out.slice(0, 500)}`));
+      }
+    });
+  });
+}
+
+/**
+ * One line per figure a reader looks for first. `other_processes_cpu_pct_during_load` is CPU the
+ * rest of the machine used meanwhile (100 = one of the 2 cores): high values mean a noisy figure.
+ */
+function headline(r) {
+  const goals = Object.fromEntries(Object.entries(r.goals).map(([k, g]) => [k, `${g.value} (goal ${g.target}: ${g.met ? 'met' : 'MISSED'})`]));
+  switch (r.bench) {
+    case 'log-batch':
+      return {
+        gyre_points_per_s: r.gyre.points_per_s,
+        gyre_batches_per_s: r.gyre.batches_per_s,
+        gyre_latency_ms_p50_p95_p99: [r.gyre.latency_ms.p50, r.gyre.latency_ms.p95, r.gyre.latency_ms.p99],
+        baseline_points_per_s: r.baseline.points_per_s,
+        in_process_service_points_per_s: r.decomposition.in_process_service.points_per_s,
+        ratio: r.ratio,
+        goals,
+        server_cpu_ms_per_batch: r.gyre.server_cpu_ms_per_batch,
+        other_processes_cpu_pct_during_load: r.gyre.cpu?.other_processes_cpu_pct_of_one_core ?? null,
+      };
+    default:
+      return {
+        gyre_single_client_ms_p50_p95: [r.gyre.single_client_ms.p50, r.gyre.single_client_ms.p95],
+        gyre_20_clients_ms_p50_p95: [r.gyre.clients_20_ms.p50, r.gyre.clients_20_ms.p95],
+        gyre_20_clients_req_per_s: r.gyre.clients_20_ms.requests_per_s,
+        baseline_ms_p50_p95: [r.baseline.ms.p50, r.baseline.ms.p95],
+        ratio: r.ratio,
+        ratio_throughput: r.ratio_throughput,
+        goals,
+        server_cpu_ms_per_request: r.gyre.clients_20_ms.server_cpu_ms_per_request,
+        other_processes_cpu_pct_during_load: r.gyre.clients_20_ms.cpu?.other_processes_cpu_pct_of_one_core ?? null,
+      };
+  }
+}
+
+async function main() {
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
+  const unknown = names.filter((n) => !ALL.includes(n));
+  if (unknown.length) throw new Error(`Unknown bench ${unknown.join(', ')}; choose from ${ALL.join(', ')}.`);
+  const t0 = performance.now();
+  const reports = [];
+  for (const name of names) {
+    console.error(`[run-all] ${name}`);
+    reports.push(await runBench(name));
+  }
+  const summary = {
+    machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` },
+    total_s: Math.round((performance.now() - t0) / 100) / 10,
+    headline: Object.fromEntries(reports.map((r) => [r.bench, headline(r)])),
+    reports,
+  };
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
