@@ -2,7 +2,7 @@
  * Experiment tracking as users and the HTTP edges see it: argument checks, defaults (run names,
  * times, users), single-item logging as one-item batches. Stores only persist.
  */
-import type { TrackingStore } from './tracking-store.js';
+import type { MetricHistoryJson, TrackingStore } from './tracking-store.js';
 import type {
   CreateExperimentInput,
   CreateRunInput,
@@ -163,6 +163,13 @@ export class TrackingService {
     if (input.maxPoints !== undefined) opts.maxPoints = checkMaxResults(input.maxPoints, 1_000_000);
     if (input.pageToken) opts.pageToken = input.pageToken;
     return this.store.getMetricHistory(this.checkRunId(runId), checkString('metric_key', key, LIMITS.maxKeyLength), opts);
+  }
+  /** The history as wire JSON text (no downsampling): what the HTTP edges send for long histories. */
+  async getMetricHistoryJson(runId: string, key: string, input: Omit<MetricHistoryInput, 'maxPoints'> = {}): Promise<MetricHistoryJson> {
+    const opts: Omit<MetricHistoryInput, 'maxPoints'> = {};
+    if (input.maxResults !== undefined) opts.maxResults = checkMaxResults(input.maxResults, 1_000_000);
+    if (input.pageToken) opts.pageToken = input.pageToken;
+    return this.store.getMetricHistoryJson(this.checkRunId(runId), checkString('metric_key', key, LIMITS.maxKeyLength), opts);
   }
   async searchRuns(input: SearchRunsInput): Promise<Page<Run>> {
     if (!Array.isArray(input.experimentIds)) throw invalidArgument("'experiment_ids' must be a list of experiment ids.");

@@ -177,6 +177,28 @@ export function trackingStoreContract(name: string, makeStore: () => Promise<Tra
         expect(await codeOf(t.getMetricHistory(id, 'acc', { pageToken: 'garbage' }))).toBe('INVALID_ARGUMENT');
       });
 
+      it('serves a history as JSON text identical to the points, exotic doubles included, and pages it', async () => {
+        const id = (await t.createRun({ experimentId })).info.runId;
+        const values = [0.1 + 0.2, 3, -0, 1e300, 5e-324, 1.7976931348623157e308, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -2.5e-7, 123456789.123456789];
+        await t.logBatch(id, { metrics: values.map((value, step) => ({ key: 'odd key:x/y', value, timestamp: 1_700_000_000_000 + step, step })) });
+        const points = (await t.getMetricHistory(id, 'odd key:x/y')).items;
+        const whole = await t.getMetricHistoryJson(id, 'odd key:x/y');
+        expect(whole.count).toBe(values.length);
+        const parsed = JSON.parse(whole.json) as { key: string; value: number | string; timestamp: number; step: number }[];
+        expect(parsed.map((p) => p.key)).toEqual(values.map(() => 'odd key:x/y'));
+        expect(parsed.map((p) => p.step)).toEqual(points.map((p) => p.step));
+        expect(parsed.map((p) => p.timestamp)).toEqual(points.map((p) => p.timestamp));
+        expect(parsed.map((p) => (typeof p.value === 'string' ? p.value : Object.is(p.value, -0) ? 0 : p.value))).toEqual(
+          values.map((v) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : Object.is(v, -0) ? 0 : v)),
+        );
+        const first = await t.getMetricHistoryJson(id, 'odd key:x/y', { maxResults: 4 });
+        expect(first.count).toBe(4);
+        const rest = await t.getMetricHistoryJson(id, 'odd key:x/y', { maxResults: 100, pageToken: first.nextPageToken! });
+        expect(rest.nextPageToken).toBeNull();
+        expect([...JSON.parse(first.json), ...JSON.parse(rest.json)].map((p: { step: number }) => p.step)).toEqual(parsed.map((p) => p.step));
+        expect(await t.getMetricHistoryJson(id, 'absent')).toEqual({ json: '[]', count: 0, nextPageToken: null });
+      });
+
       it('sets and deletes tags, and refuses writes to deleted runs until restored', async () => {
         const run = await t.createRun({ experimentId });
         const id = run.info.runId;

@@ -22,6 +22,13 @@ import type {
   UpdateRunInput,
 } from './entities.js';
 
+/** A history as JSON text: an array of `{key, value, timestamp, step}`, doubles as in core/json-numbers. */
+export interface MetricHistoryJson {
+  json: string;
+  count: number;
+  nextPageToken: string | null;
+}
+
 export interface TrackingStore {
   createExperiment(input: CreateExperimentInput): Promise<string>;
   getExperiment(experimentId: string): Promise<Experiment>;
@@ -43,6 +50,8 @@ export interface TrackingStore {
   deleteTag(runId: string, key: string): Promise<void>;
   logInputs(runId: string, datasets: DatasetInput[]): Promise<void>;
   getMetricHistory(runId: string, key: string, input?: MetricHistoryInput): Promise<Page<Metric>>;
+  /** The same points as getMetricHistory (no downsampling), as JSON text built where it is cheapest. */
+  getMetricHistoryJson(runId: string, key: string, input?: Omit<MetricHistoryInput, 'maxPoints'>): Promise<MetricHistoryJson>;
   searchRuns(input: SearchRunsInput): Promise<Page<Run>>;
 
   close(): Promise<void>;

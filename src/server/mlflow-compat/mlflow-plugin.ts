@@ -41,12 +41,14 @@ export async function mlflowPlugin(app: FastifyInstance, opts: MlflowPluginOptio
           method: route.method,
           url: `/${route.path}`,
           ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
-          handler: async (req: FastifyRequest) => {
+          handler: async (req: FastifyRequest, reply: FastifyReply) => {
             if (route.method === 'POST' && req.headers['content-type'] === undefined) {
               throw invalidArgument('Bad Request. Content-Type header is missing; send the request as application/json.');
             }
             const input = (route.method === 'GET' ? req.query : req.body) ?? {};
-            return route.handle(input as Record<string, unknown>);
+            const body = await route.handle(input as Record<string, unknown>);
+            // A string is JSON text already serialised (long metric histories): send it as is.
+            return typeof body === 'string' ? reply.type('application/json; charset=utf-8').send(body) : body;
           },
         });
       }

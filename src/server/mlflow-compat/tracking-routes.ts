@@ -11,7 +11,6 @@ import { LIMITS } from '../../tracking/limits.js';
 import {
   datasetInputsFromWire,
   experimentToWire,
-  metricToWire,
   metricsFromWire,
   optInt64,
   optString,
@@ -30,7 +29,8 @@ export interface MlflowRoute {
   path: string;
   /** Body limit in bytes when MLflow sets one for the endpoint. */
   bodyLimit?: number;
-  handle(req: Json): Promise<Json>;
+  /** The response body: an object, or JSON text already serialised. */
+  handle(req: Json): Promise<Json | string>;
 }
 
 const VIEW_TYPES: Record<string, ViewType> = { '1': 'ACTIVE_ONLY', '2': 'DELETED_ONLY', '3': 'ALL', ACTIVE_ONLY: 'ACTIVE_ONLY', DELETED_ONLY: 'DELETED_ONLY', ALL: 'ALL' };
@@ -216,11 +216,14 @@ export function mlflowTrackingRoutes(tracking: TrackingService, artifacts: RunAr
       handle: async (req) => {
         const maxResults = optInt64(req, 'max_results');
         const pageToken = optString(req, 'page_token');
-        const page = await tracking.getMetricHistory(runIdOf(req), reqString(req, 'metric_key'), {
+        const page = await tracking.getMetricHistoryJson(runIdOf(req), reqString(req, 'metric_key'), {
           ...(maxResults !== undefined ? { maxResults } : {}),
           ...(pageToken ? { pageToken } : {}),
         });
-        return withPage(page.nextPageToken, page.items.length ? { metrics: page.items.map(metricToWire) } : {});
+        // Long histories arrive as JSON text from the database and are sent as such.
+        const token = page.nextPageToken ? `"next_page_token":${JSON.stringify(page.nextPageToken)}` : '';
+        if (page.count === 0) return token ? `{${token}}` : '{}';
+        return `{"metrics":${page.json}${token ? `,${token}` : ''}}`;
       },
     },
     {

@@ -1,5 +1,5 @@
 /** TrackingStore over a remote Gyre server's native API: what the SDK uses when GYRE_URL is set. */
-import type { TrackingStore } from '../../tracking/tracking-store.js';
+import type { MetricHistoryJson, TrackingStore } from '../../tracking/tracking-store.js';
 import type {
   CreateExperimentInput,
   CreateRunInput,
@@ -90,6 +90,10 @@ export class RestTrackingStore implements TrackingStore {
       pageToken: input.pageToken,
     });
     return { items: res.metrics.map(decodeMetric), nextPageToken: res.nextPageToken };
+  }
+  async getMetricHistoryJson(runId: string, key: string, input: Omit<MetricHistoryInput, 'maxPoints'> = {}): Promise<MetricHistoryJson> {
+    const page = await this.getMetricHistory(runId, key, input);
+    return { json: JSON.stringify(page.items.map(encodeMetric)), count: page.items.length, nextPageToken: page.nextPageToken };
   }
   async searchRuns(input: SearchRunsInput): Promise<Page<Run>> {
     const res = await this.client.json<{ runs: WireRun[]; nextPageToken: string | null }>('POST', '/runs/search', input);

@@ -2,11 +2,15 @@
  * Reads one metric's history in (step, timestamp) order: a range scan of the clustered
  * metric_points key. Pages are keyset cursors over that key, so they stay stable while the run
  * keeps logging.
+ *
+ * `getMetricHistoryJson` lets the database write the JSON text itself: a 100,000-point history
+ * would otherwise become 100,000 JS objects and be stringified again, ~3x slower (docs/decisions.md).
  */
 import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Metric, MetricHistoryInput, Page } from '../../tracking/entities.js';
+import type { MetricHistoryJson } from '../../tracking/tracking-store.js';
 import { getRunRow } from './run-queries.js';
 import { toMetric } from './row-mappers.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -15,30 +19,77 @@ import type { Dialect } from './sql-text.js';
 
 type Db = Kysely<Database>;
 type PointRow = { step: number; timestamp: number; is_nan: number; value: number };
+const ORDER = 'ORDER BY step, timestamp, is_nan, value';
 
-export async function getMetricHistory(db: Db, dialect: Dialect, runId: string, key: string, input: MetricHistoryInput = {}): Promise<Page<Metric>> {
+interface PointRange {
+  where: string;
+  params: unknown[];
+  /** Placeholder factory continuing after the range's own parameters. */
+  next: () => string;
+}
+
+async function pointRange(db: Db, dialect: Dialect, runId: string, key: string, pageToken?: string): Promise<PointRange | null> {
   await getRunRow(db, runId);
   const series = await db.selectFrom('latest_metrics').select('series_id').where('run_uuid', '=', runId).where('key', '=', key).executeTakeFirst();
-  if (!series) return { items: [], nextPageToken: null };
-  const p = (n: number) => (dialect === 'postgres' ? `$${n}` : '?');
+  if (!series) return null;
+  let n = 0;
+  const next = () => (dialect === 'postgres' ? `$${++n}` : (++n, '?'));
   const params: unknown[] = [series.series_id];
-  let where = `series_id = ${p(1)}`;
-  if (input.pageToken) {
-    const after = decodeCursor(input.pageToken, `history:${runId}:${key}`);
-    where += ` AND (step, timestamp, is_nan, value) > (${p(2)}, ${p(3)}, ${p(4)}, ${p(5)})`;
-    params.push(...after);
+  let where = `series_id = ${next()}`;
+  if (pageToken) {
+    params.push(...decodeCursor(pageToken, `history:${runId}:${key}`));
+    where += ` AND (step, timestamp, is_nan, value) > (${next()}, ${next()}, ${next()}, ${next()})`;
   }
+  return { where, params, next };
+}
+
+/** The cursor after the first `limit` points of the range, or null when nothing follows them. */
+async function nextToken(db: Db, range: PointRange, runId: string, key: string, limit: number | undefined): Promise<string | null> {
+  if (limit === undefined) return null;
+  const text = `SELECT step, timestamp, is_nan, value FROM metric_points WHERE ${range.where} ${ORDER} LIMIT 2 OFFSET ${limit - 1}`;
+  const { rows } = await db.executeQuery<PointRow>(CompiledQuery.raw(text, range.params));
+  if (rows.length < 2) return null;
+  const last = rows[0];
+  return encodeCursor(`history:${runId}:${key}`, [last.step, last.timestamp, last.is_nan, last.value]);
+}
+
+export async function getMetricHistory(db: Db, dialect: Dialect, runId: string, key: string, input: MetricHistoryInput = {}): Promise<Page<Metric>> {
+  const range = await pointRange(db, dialect, runId, key, input.pageToken);
+  if (!range) return { items: [], nextPageToken: null };
   const limit = input.maxResults;
-  const text =
-    `SELECT step, timestamp, is_nan, value FROM metric_points WHERE ${where} ORDER BY step, timestamp, is_nan, value` +
-    (limit !== undefined ? ` LIMIT ${limit + 1}` : '');
-  const { rows } = await db.executeQuery<PointRow>(CompiledQuery.raw(text, params));
-  let nextPageToken: string | null = null;
-  if (limit !== undefined && rows.length > limit) {
-    rows.length = limit;
-    const last = rows[limit - 1];
-    nextPageToken = encodeCursor(`history:${runId}:${key}`, [last.step, last.timestamp, last.is_nan, last.value]);
-  }
+  const text = `SELECT step, timestamp, is_nan, value FROM metric_points WHERE ${range.where} ${ORDER}` + (limit !== undefined ? ` LIMIT ${limit}` : '');
+  const { rows } = await db.executeQuery<PointRow>(CompiledQuery.raw(text, range.params));
   const points = rows.map((r) => toMetric(key, r));
-  return { items: input.maxPoints ? downsampleMetric(points, input.maxPoints) : points, nextPageToken };
+  return {
+    items: input.maxPoints ? downsampleMetric(points, input.maxPoints) : points,
+    nextPageToken: await nextToken(db, range, runId, key, limit),
+  };
+}
+
+// One wire point, built in SQL: {"key":…,"value":…,"timestamp":…,"step":…}. Both databases print
+// doubles with round-trip precision; NaN and ±Infinity become the strings protobuf JSON uses.
+const POINT_JSON = {
+  sqlite: (prefix: string) =>
+    `${prefix} || CASE WHEN is_nan = 1 THEN '"NaN"' WHEN value = 9e999 THEN '"Infinity"' WHEN value = -9e999 THEN '"-Infinity"' ELSE CAST(value AS TEXT) END` +
+    ` || ',"timestamp":' || timestamp || ',"step":' || step || '}'`,
+  postgres: (prefix: string) =>
+    `${prefix} || CASE WHEN is_nan = 1 THEN '"NaN"' WHEN value = 'Infinity'::float8 THEN '"Infinity"' WHEN value = '-Infinity'::float8 THEN '"-Infinity"' ELSE value::text END` +
+    ` || ',"timestamp":' || timestamp || ',"step":' || step || '}'`,
+};
+
+export async function getMetricHistoryJson(db: Db, dialect: Dialect, runId: string, key: string, input: Omit<MetricHistoryInput, 'maxPoints'> = {}): Promise<MetricHistoryJson> {
+  const range = await pointRange(db, dialect, runId, key, input.pageToken);
+  if (!range) return { json: '[]', count: 0, nextPageToken: null };
+  const prefixValue = `{"key":${JSON.stringify(key)},"value":`;
+  // The prefix is bound in the SELECT list, before the range's WHERE: '?' placeholders bind in text
+  // order, numbered ones by number.
+  const prefix = range.next();
+  const params = dialect === 'postgres' ? [...range.params, prefixValue] : [prefixValue, ...range.params];
+  const limit = input.maxResults !== undefined ? ` LIMIT ${input.maxResults}` : '';
+  const agg = dialect === 'postgres' ? 'string_agg' : 'group_concat';
+  const text =
+    `SELECT count(*) AS n, '[' || coalesce(${agg}(${POINT_JSON[dialect](dialect === 'postgres' ? `${prefix}::text` : prefix)}, ',' ${ORDER}), '') || ']' AS json ` +
+    `FROM (SELECT step, timestamp, is_nan, value FROM metric_points WHERE ${range.where} ${ORDER}${limit}) p`;
+  const { rows } = await db.executeQuery<{ n: number; json: string }>(CompiledQuery.raw(text, params));
+  return { json: rows[0].json, count: Number(rows[0].n), nextPageToken: await nextToken(db, range, runId, key, input.maxResults) };
 }

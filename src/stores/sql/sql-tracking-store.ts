@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { TrackingStore } from '../../tracking/tracking-store.js';
+import type { MetricHistoryJson, TrackingStore } from '../../tracking/tracking-store.js';
 import type {
   CreateExperimentInput,
   CreateRunInput,
@@ -23,7 +23,7 @@ import type {
 import * as experiments from './experiment-queries.js';
 import * as runs from './run-queries.js';
 import { logBatch } from './log-batch.js';
-import { getMetricHistory } from './metric-history.js';
+import { getMetricHistory, getMetricHistoryJson } from './metric-history.js';
 import { searchRuns } from './search-runs.js';
 import { searchExperimentsInMemory } from '../../tracking/search/experiment-search.js';
 import type { Dialect } from './sql-text.js';
@@ -89,6 +89,9 @@ export class SqlTrackingStore implements TrackingStore {
   }
   getMetricHistory(runId: string, key: string, input?: MetricHistoryInput): Promise<Page<Metric>> {
     return getMetricHistory(this.db, this.dialect, runId, key, input);
+  }
+  getMetricHistoryJson(runId: string, key: string, input?: Omit<MetricHistoryInput, 'maxPoints'>): Promise<MetricHistoryJson> {
+    return getMetricHistoryJson(this.db, this.dialect, runId, key, input);
   }
   searchRuns(input: SearchRunsInput): Promise<Page<Run>> {
     return searchRuns(this.db, this.dialect, { ...input, maxResults: input.maxResults ?? 1000 });
