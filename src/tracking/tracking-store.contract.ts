@@ -169,6 +169,8 @@ export function trackingStoreContract(name: string, makeStore: () => Promise<Tra
           token = page.nextPageToken ?? undefined;
         } while (token);
         expect(seen).toEqual(metrics.map((m) => m.step));
+        const asJson = JSON.parse((await t.getMetricHistoryJson(id, 'acc')).json.toString('utf8')) as { step: number }[];
+        expect(asJson.map((m) => m.step)).toEqual(metrics.map((m) => m.step));
         const small = await t.getMetricHistory(id, 'acc', { maxPoints: 100 });
         expect(small.items.length).toBeLessThanOrEqual(100);
         expect(small.items[0].step).toBe(0);
@@ -184,7 +186,7 @@ export function trackingStoreContract(name: string, makeStore: () => Promise<Tra
         const points = (await t.getMetricHistory(id, 'odd key:x/y')).items;
         const whole = await t.getMetricHistoryJson(id, 'odd key:x/y');
         expect(whole.count).toBe(values.length);
-        const parsed = JSON.parse(whole.json) as { key: string; value: number | string; timestamp: number; step: number }[];
+        const parsed = JSON.parse(whole.json.toString('utf8')) as { key: string; value: number | string; timestamp: number; step: number }[];
         expect(parsed.map((p) => p.key)).toEqual(values.map(() => 'odd key:x/y'));
         expect(parsed.map((p) => p.step)).toEqual(points.map((p) => p.step));
         expect(parsed.map((p) => p.timestamp)).toEqual(points.map((p) => p.timestamp));
@@ -195,8 +197,8 @@ export function trackingStoreContract(name: string, makeStore: () => Promise<Tra
         expect(first.count).toBe(4);
         const rest = await t.getMetricHistoryJson(id, 'odd key:x/y', { maxResults: 100, pageToken: first.nextPageToken! });
         expect(rest.nextPageToken).toBeNull();
-        expect([...JSON.parse(first.json), ...JSON.parse(rest.json)].map((p: { step: number }) => p.step)).toEqual(parsed.map((p) => p.step));
-        expect(await t.getMetricHistoryJson(id, 'absent')).toEqual({ json: '[]', count: 0, nextPageToken: null });
+        expect([...JSON.parse(first.json.toString('utf8')), ...JSON.parse(rest.json.toString('utf8'))].map((p: { step: number }) => p.step)).toEqual(parsed.map((p) => p.step));
+        expect(await t.getMetricHistoryJson(id, 'absent')).toEqual({ json: Buffer.from('[]'), count: 0, nextPageToken: null });
       });
 
       it('sets and deletes tags, and refuses writes to deleted runs until restored', async () => {

@@ -22,9 +22,12 @@ import type {
   UpdateRunInput,
 } from './entities.js';
 
-/** A history as JSON text: an array of `{key, value, timestamp, step}`, doubles as in core/json-numbers. */
+/**
+ * A history as UTF-8 JSON bytes: an array of `{key, value, timestamp, step}`, doubles as in
+ * core/json-numbers. Bytes, not a string: the edges send them as they are, with no re-encoding.
+ */
 export interface MetricHistoryJson {
-  json: string;
+  json: Buffer;
   count: number;
   nextPageToken: string | null;
 }

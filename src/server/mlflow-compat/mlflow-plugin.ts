@@ -47,8 +47,8 @@ export async function mlflowPlugin(app: FastifyInstance, opts: MlflowPluginOptio
             }
             const input = (route.method === 'GET' ? req.query : req.body) ?? {};
             const body = await route.handle(input as Record<string, unknown>);
-            // A string is JSON text already serialised (long metric histories): send it as is.
-            return typeof body === 'string' ? reply.type('application/json; charset=utf-8').send(body) : body;
+            // Already-serialised JSON (long metric histories): send it as is.
+            return typeof body === 'string' || Buffer.isBuffer(body) ? reply.type('application/json; charset=utf-8').send(body) : body;
           },
         });
       }

@@ -29,8 +29,8 @@ export interface MlflowRoute {
   path: string;
   /** Body limit in bytes when MLflow sets one for the endpoint. */
   bodyLimit?: number;
-  /** The response body: an object, or JSON text already serialised. */
-  handle(req: Json): Promise<Json | string>;
+  /** The response body: an object, or JSON already serialised (text or UTF-8 bytes). */
+  handle(req: Json): Promise<Json | string | Buffer>;
 }
 
 const VIEW_TYPES: Record<string, ViewType> = { '1': 'ACTIVE_ONLY', '2': 'DELETED_ONLY', '3': 'ALL', ACTIVE_ONLY: 'ACTIVE_ONLY', DELETED_ONLY: 'DELETED_ONLY', ALL: 'ALL' };
@@ -223,7 +223,7 @@ export function mlflowTrackingRoutes(tracking: TrackingService, artifacts: RunAr
         // Long histories arrive as JSON text from the database and are sent as such.
         const token = page.nextPageToken ? `"next_page_token":${JSON.stringify(page.nextPageToken)}` : '';
         if (page.count === 0) return token ? `{${token}}` : '{}';
-        return `{"metrics":${page.json}${token ? `,${token}` : ''}}`;
+        return Buffer.concat([Buffer.from('{"metrics":'), page.json, Buffer.from(token ? `,${token}}` : '}')]);
       },
     },
     {

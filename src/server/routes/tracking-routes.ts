@@ -113,6 +113,7 @@ export function registerTrackingRoutes(app: FastifyInstance, tracking: TrackingS
     }
     // Full histories come from the database as JSON text; re-parsing them would cost ~3x.
     const page = await tracking.getMetricHistoryJson(req.params.id, req.params.key, paging);
-    return reply.type('application/json; charset=utf-8').send(`{"metrics":${page.json},"nextPageToken":${JSON.stringify(page.nextPageToken)}}`);
+    const tail = Buffer.from(`,"nextPageToken":${JSON.stringify(page.nextPageToken)}}`);
+    return reply.type('application/json; charset=utf-8').send(Buffer.concat([Buffer.from('{"metrics":'), page.json, tail]));
   });
 }

@@ -93,7 +93,7 @@ export class RestTrackingStore implements TrackingStore {
   }
   async getMetricHistoryJson(runId: string, key: string, input: Omit<MetricHistoryInput, 'maxPoints'> = {}): Promise<MetricHistoryJson> {
     const page = await this.getMetricHistory(runId, key, input);
-    return { json: JSON.stringify(page.items.map(encodeMetric)), count: page.items.length, nextPageToken: page.nextPageToken };
+    return { json: Buffer.from(JSON.stringify(page.items.map(encodeMetric))), count: page.items.length, nextPageToken: page.nextPageToken };
   }
   async searchRuns(input: SearchRunsInput): Promise<Page<Run>> {
     const res = await this.client.json<{ runs: WireRun[]; nextPageToken: string | null }>('POST', '/runs/search', input);
