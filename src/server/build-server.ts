@@ -12,6 +12,7 @@ import { registerTrackingRoutes } from './routes/tracking-routes.js';
 import { registerRunArtifactRoutes } from './routes/run-artifact-routes.js';
 import { mlflowPlugin } from './mlflow-compat/mlflow-plugin.js';
 import { GYRE_VERSION } from '../core/version.js';
+import { ResponseCache } from './response-cache.js';
 
 export interface ServerOptions {
   services: Services;
@@ -32,6 +33,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     requestTimeout: 120_000,
   });
   const { services } = opts;
+  const cache = new ResponseCache();
 
   // OpenAPI is generated from the route schemas; only the native API is described (MLflow's API has
   // its own documentation and OIP its own specification).
@@ -54,12 +56,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No endpoint ${req.method} ${req.url.split('?')[0]}.`, details: {} } }),
       );
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-      registerTrackingRoutes(api, services.tracking);
+      registerTrackingRoutes(api, services.tracking, cache);
       await api.register(async (scope) => registerRunArtifactRoutes(scope, services.runArtifacts));
     },
     { prefix: '/api/v1' },
   );
 
-  await app.register(mlflowPlugin, { tracking: services.tracking, runArtifacts: services.runArtifacts, artifactStore: services.artifactStore });
+  await app.register(mlflowPlugin, { tracking: services.tracking, runArtifacts: services.runArtifacts, artifactStore: services.artifactStore, cache });
   return app;
 }

@@ -23,8 +23,8 @@ export async function openTrackingStore(databaseUrl: string, home: string): Prom
   if (databaseUrl === 'sqlite:' || databaseUrl.startsWith('sqlite:')) {
     const rest = databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '');
     const file = rest === '' ? path.join(home, 'gyre.db') : rest === ':memory:' ? ':memory:' : path.resolve(rest);
-    const { db } = openSqlite(file);
-    return new SqlTrackingStore(db, 'sqlite');
+    const { db, raw } = openSqlite(file);
+    return new SqlTrackingStore(db, 'sqlite', async () => {}, () => raw.pragma('data_version', { simple: true }) as number);
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const { db } = await openPostgres(databaseUrl);

@@ -181,6 +181,11 @@ export class TrackingService {
     });
   }
 
+  /** See TrackingStore.dataVersion: null means "do not cache". */
+  dataVersion(): Promise<string | null> {
+    return this.store.dataVersion();
+  }
+
   private checkRunId(runId: string): string {
     return checkString('run_id', runId, 64);
   }

@@ -57,5 +57,11 @@ export interface TrackingStore {
   getMetricHistoryJson(runId: string, key: string, input?: Omit<MetricHistoryInput, 'maxPoints'>): Promise<MetricHistoryJson>;
   searchRuns(input: SearchRunsInput): Promise<Page<Run>>;
 
+  /**
+   * A token that changes whenever a committed write may have changed what reads return; null when
+   * the backend cannot tell. Read caches key on it, so they never serve data older than the store.
+   */
+  dataVersion(): Promise<string | null>;
+
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import type { RunArtifacts } from '../../tracking/run-artifacts.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { invalidArgument } from '../../core/errors.js';
 import { mlflowErrorResponse } from '../http-errors.js';
+import type { ResponseCache } from '../response-cache.js';
 import { mlflowTrackingRoutes } from './tracking-routes.js';
 import { registerMlflowArtifactRoutes } from './artifact-routes.js';
 
@@ -16,6 +17,7 @@ export interface MlflowPluginOptions {
   tracking: TrackingService;
   runArtifacts: RunArtifacts;
   artifactStore: ArtifactStore;
+  cache: ResponseCache;
 }
 
 const sendMlflowError = (err: unknown, reply: FastifyReply) => {
@@ -25,7 +27,7 @@ const sendMlflowError = (err: unknown, reply: FastifyReply) => {
 };
 
 export async function mlflowPlugin(app: FastifyInstance, opts: MlflowPluginOptions): Promise<void> {
-  const routes = mlflowTrackingRoutes(opts.tracking, opts.runArtifacts);
+  const routes = mlflowTrackingRoutes(opts.tracking, opts.runArtifacts, opts.cache);
   for (const prefix of ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow']) {
     await app.register(async (scope) => {
       scope.setErrorHandler((err, _req, reply) => sendMlflowError(err, reply));

@@ -5,6 +5,7 @@
  */
 import type { TrackingService } from '../../tracking/tracking-service.js';
 import type { RunArtifacts } from '../../tracking/run-artifacts.js';
+import type { ResponseCache } from '../response-cache.js';
 import type { ViewType } from '../../tracking/entities.js';
 import { invalidArgument } from '../../core/errors.js';
 import { LIMITS } from '../../tracking/limits.js';
@@ -50,7 +51,7 @@ const MLMODEL_REQUIRED_FIELDS = ['artifact_path', 'flavors', 'utc_time_created',
 
 const withPage = (token: string | null, body: Json): Json => (token ? { ...body, next_page_token: token } : body);
 
-export function mlflowTrackingRoutes(tracking: TrackingService, artifacts: RunArtifacts): MlflowRoute[] {
+export function mlflowTrackingRoutes(tracking: TrackingService, artifacts: RunArtifacts, cache: ResponseCache): MlflowRoute[] {
   return [
     {
       method: 'POST',
@@ -141,17 +142,18 @@ export function mlflowTrackingRoutes(tracking: TrackingService, artifacts: RunAr
       (method): MlflowRoute => ({
         method,
         path: 'runs/search',
-        handle: async (req) => {
-          const page = await tracking.searchRuns({
-            experimentIds: optStringList(req, 'experiment_ids') ?? [],
-            ...(optString(req, 'filter') ? { filter: optString(req, 'filter') } : {}),
-            ...(optStringList(req, 'order_by') ? { orderBy: optStringList(req, 'order_by') } : {}),
-            ...(optString(req, 'page_token') ? { pageToken: optString(req, 'page_token') } : {}),
-            ...(viewType(req, 'run_view_type') ? { runViewType: viewType(req, 'run_view_type') } : {}),
-            ...(optInt64(req, 'max_results') !== undefined ? { maxResults: optInt64(req, 'max_results') } : {}),
-          });
-          return withPage(page.nextPageToken, page.items.length ? { runs: page.items.map(runToWire) } : {});
-        },
+        handle: async (req) =>
+          cache.getOrCompute(`mlflow runs/search ${JSON.stringify(req)}`, await tracking.dataVersion(), async () => {
+            const page = await tracking.searchRuns({
+              experimentIds: optStringList(req, 'experiment_ids') ?? [],
+              ...(optString(req, 'filter') ? { filter: optString(req, 'filter') } : {}),
+              ...(optStringList(req, 'order_by') ? { orderBy: optStringList(req, 'order_by') } : {}),
+              ...(optString(req, 'page_token') ? { pageToken: optString(req, 'page_token') } : {}),
+              ...(viewType(req, 'run_view_type') ? { runViewType: viewType(req, 'run_view_type') } : {}),
+              ...(optInt64(req, 'max_results') !== undefined ? { maxResults: optInt64(req, 'max_results') } : {}),
+            });
+            return Buffer.from(JSON.stringify(withPage(page.nextPageToken, page.items.length ? { runs: page.items.map(runToWire) } : {})));
+          }),
       }),
     ),
     {
@@ -213,18 +215,19 @@ export function mlflowTrackingRoutes(tracking: TrackingService, artifacts: RunAr
     {
       method: 'GET',
       path: 'metrics/get-history',
-      handle: async (req) => {
-        const maxResults = optInt64(req, 'max_results');
-        const pageToken = optString(req, 'page_token');
-        const page = await tracking.getMetricHistoryJson(runIdOf(req), reqString(req, 'metric_key'), {
-          ...(maxResults !== undefined ? { maxResults } : {}),
-          ...(pageToken ? { pageToken } : {}),
-        });
-        // Long histories arrive as JSON text from the database and are sent as such.
-        const token = page.nextPageToken ? `"next_page_token":${JSON.stringify(page.nextPageToken)}` : '';
-        if (page.count === 0) return token ? `{${token}}` : '{}';
-        return Buffer.concat([Buffer.from('{"metrics":'), page.json, Buffer.from(token ? `,${token}}` : '}')]);
-      },
+      handle: async (req) =>
+        cache.getOrCompute(`mlflow metrics/get-history ${JSON.stringify(req)}`, await tracking.dataVersion(), async () => {
+          const maxResults = optInt64(req, 'max_results');
+          const pageToken = optString(req, 'page_token');
+          const page = await tracking.getMetricHistoryJson(runIdOf(req), reqString(req, 'metric_key'), {
+            ...(maxResults !== undefined ? { maxResults } : {}),
+            ...(pageToken ? { pageToken } : {}),
+          });
+          // Long histories arrive as JSON bytes from the database and are sent as such.
+          const token = page.nextPageToken ? `"next_page_token":${JSON.stringify(page.nextPageToken)}` : '';
+          if (page.count === 0) return Buffer.from(token ? `{${token}}` : '{}');
+          return Buffer.concat([Buffer.from('{"metrics":'), page.json, Buffer.from(token ? `,${token}}` : '}')]);
+        }),
     },
     {
       method: 'GET',

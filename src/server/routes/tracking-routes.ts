@@ -6,6 +6,7 @@ import { decodeMetric, encodeMetric, encodeRun } from '../../api/tracking-wire.j
 import type { WireMetric } from '../../api/tracking-wire.js';
 import * as schemas from '../../api/tracking-schemas.js';
 import { invalidArgument } from '../../core/errors.js';
+import type { ResponseCache } from '../response-cache.js';
 
 type Q = Record<string, string | string[] | undefined>;
 
@@ -26,7 +27,7 @@ const listQuery = (q: Q, field: string): string[] | undefined => {
   return v === undefined ? undefined : Array.isArray(v) ? v : [v];
 };
 
-export function registerTrackingRoutes(app: FastifyInstance, tracking: TrackingService): void {
+export function registerTrackingRoutes(app: FastifyInstance, tracking: TrackingService, cache: ResponseCache): void {
   app.post<{ Body: { name: string; artifactLocation?: string; tags?: Tag[] } }>('/experiments', { schema: { body: schemas.createExperimentBody } }, async (req, reply) => {
     const experimentId = await tracking.createExperiment(req.body);
     return reply.status(201).send({ experimentId });
@@ -68,9 +69,12 @@ export function registerTrackingRoutes(app: FastifyInstance, tracking: TrackingS
   app.post<{ Body: CreateRunInput & { parentRunId?: string } }>('/runs', { schema: { body: schemas.createRunBody } }, async (req, reply) => {
     return reply.status(201).send(encodeRun(await tracking.createRun({ ...req.body, experimentId: req.body.experimentId ?? '0' })));
   });
-  app.post<{ Body: SearchRunsInput }>('/runs/search', { schema: { body: schemas.searchRunsBody } }, async (req) => {
-    const page = await tracking.searchRuns(req.body);
-    return { runs: page.items.map(encodeRun), nextPageToken: page.nextPageToken };
+  app.post<{ Body: SearchRunsInput }>('/runs/search', { schema: { body: schemas.searchRunsBody } }, async (req, reply) => {
+    const body = await cache.getOrCompute(`native runs/search ${JSON.stringify(req.body)}`, await tracking.dataVersion(), async () => {
+      const page = await tracking.searchRuns(req.body);
+      return Buffer.from(JSON.stringify({ runs: page.items.map(encodeRun), nextPageToken: page.nextPageToken }));
+    });
+    return reply.type('application/json; charset=utf-8').send(body);
   });
   app.get<{ Params: { id: string } }>('/runs/:id', async (req) => encodeRun(await tracking.getRun(req.params.id)));
   app.patch<{ Params: { id: string }; Body: UpdateRunInput }>('/runs/:id', { schema: { body: schemas.updateRunBody } }, async (req) =>
@@ -111,9 +115,12 @@ export function registerTrackingRoutes(app: FastifyInstance, tracking: TrackingS
       const page = await tracking.getMetricHistory(req.params.id, req.params.key, { ...paging, maxPoints });
       return { metrics: page.items.map(encodeMetric), nextPageToken: page.nextPageToken };
     }
-    // Full histories come from the database as JSON text; re-parsing them would cost ~3x.
-    const page = await tracking.getMetricHistoryJson(req.params.id, req.params.key, paging);
-    const tail = Buffer.from(`,"nextPageToken":${JSON.stringify(page.nextPageToken)}}`);
-    return reply.type('application/json; charset=utf-8').send(Buffer.concat([Buffer.from('{"metrics":'), page.json, tail]));
+    // Full histories come from the database as JSON bytes; re-parsing them would cost ~3x.
+    const key = `native history ${JSON.stringify([req.params.id, req.params.key, paging])}`;
+    const body = await cache.getOrCompute(key, await tracking.dataVersion(), async () => {
+      const page = await tracking.getMetricHistoryJson(req.params.id, req.params.key, paging);
+      return Buffer.concat([Buffer.from('{"metrics":'), page.json, Buffer.from(`,"nextPageToken":${JSON.stringify(page.nextPageToken)}}`)]);
+    });
+    return reply.type('application/json; charset=utf-8').send(body);
   });
 }

@@ -99,5 +99,9 @@ export class RestTrackingStore implements TrackingStore {
     const res = await this.client.json<{ runs: WireRun[]; nextPageToken: string | null }>('POST', '/runs/search', input);
     return { items: res.runs.map(decodeRun), nextPageToken: res.nextPageToken };
   }
+  /** The server caches; a client cannot know when others write. */
+  async dataVersion(): Promise<string | null> {
+    return null;
+  }
   async close(): Promise<void> {}
 }

@@ -29,14 +29,37 @@ import { searchExperimentsInMemory } from '../../tracking/search/experiment-sear
 import type { Dialect } from './sql-text.js';
 
 export class SqlTrackingStore implements TrackingStore {
+  /** Bumped around every write this process makes: see dataVersion(). */
+  private writes = 0;
+
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
     private readonly onClose: () => Promise<void> = async () => {},
+    /** Changes when another connection commits (SQLite's PRAGMA data_version); absent: unknown. */
+    private readonly externalVersion?: () => number,
   ) {}
 
+  /**
+   * A token that changes whenever a committed write may have changed what reads return, or null
+   * when this backend cannot tell (PostgreSQL, where other servers write too). Bumped before and
+   * after each write, so a read that overlaps a write is never cached under the later version.
+   */
+  async dataVersion(): Promise<string | null> {
+    return this.externalVersion ? `${this.writes}:${this.externalVersion()}` : null;
+  }
+
+  private async write<T>(fn: () => Promise<T>): Promise<T> {
+    this.writes++;
+    try {
+      return await fn();
+    } finally {
+      this.writes++;
+    }
+  }
+
   createExperiment(input: CreateExperimentInput): Promise<string> {
-    return experiments.createExperiment(this.db, input);
+    return this.write(() => experiments.createExperiment(this.db, input));
   }
   getExperiment(experimentId: string): Promise<Experiment> {
     return experiments.getExperiment(this.db, experimentId);
@@ -48,44 +71,44 @@ export class SqlTrackingStore implements TrackingStore {
     return searchExperimentsInMemory(await experiments.listExperiments(this.db), input);
   }
   renameExperiment(experimentId: string, newName: string): Promise<void> {
-    return experiments.renameExperiment(this.db, experimentId, newName);
+    return this.write(() => experiments.renameExperiment(this.db, experimentId, newName));
   }
   deleteExperiment(experimentId: string): Promise<void> {
-    return experiments.setExperimentLifecycle(this.db, experimentId, 'deleted');
+    return this.write(() => experiments.setExperimentLifecycle(this.db, experimentId, 'deleted'));
   }
   restoreExperiment(experimentId: string): Promise<void> {
-    return experiments.setExperimentLifecycle(this.db, experimentId, 'active');
+    return this.write(() => experiments.setExperimentLifecycle(this.db, experimentId, 'active'));
   }
   setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
-    return experiments.setExperimentTag(this.db, experimentId, key, value);
+    return this.write(() => experiments.setExperimentTag(this.db, experimentId, key, value));
   }
   deleteExperimentTag(experimentId: string, key: string): Promise<void> {
-    return experiments.deleteExperimentTag(this.db, experimentId, key);
+    return this.write(() => experiments.deleteExperimentTag(this.db, experimentId, key));
   }
 
   createRun(input: CreateRunInput): Promise<Run> {
-    return runs.createRun(this.db, input, input.runName ?? '');
+    return this.write(() => runs.createRun(this.db, input, input.runName ?? ''));
   }
   getRun(runId: string): Promise<Run> {
     return runs.getRun(this.db, runId);
   }
   updateRun(runId: string, input: UpdateRunInput): Promise<RunInfo> {
-    return runs.updateRun(this.db, runId, input);
+    return this.write(() => runs.updateRun(this.db, runId, input));
   }
   deleteRun(runId: string): Promise<void> {
-    return runs.setRunLifecycle(this.db, runId, 'deleted');
+    return this.write(() => runs.setRunLifecycle(this.db, runId, 'deleted'));
   }
   restoreRun(runId: string): Promise<void> {
-    return runs.setRunLifecycle(this.db, runId, 'active');
+    return this.write(() => runs.setRunLifecycle(this.db, runId, 'active'));
   }
   logBatch(runId: string, batch: LogBatch): Promise<void> {
-    return logBatch(this.db, this.dialect, runId, batch);
+    return this.write(() => logBatch(this.db, this.dialect, runId, batch));
   }
   deleteTag(runId: string, key: string): Promise<void> {
-    return runs.deleteTag(this.db, runId, key);
+    return this.write(() => runs.deleteTag(this.db, runId, key));
   }
   logInputs(runId: string, datasets: DatasetInput[]): Promise<void> {
-    return runs.logInputs(this.db, runId, datasets);
+    return this.write(() => runs.logInputs(this.db, runId, datasets));
   }
   getMetricHistory(runId: string, key: string, input?: MetricHistoryInput): Promise<Page<Metric>> {
     return getMetricHistory(this.db, this.dialect, runId, key, input);
