@@ -328,6 +328,206 @@ export function trackingStoreContract(name: string, makeStore: () => Promise<Tra
         const all = await t.searchRuns({ experimentIds: [experimentId], filter: "attributes.run_name = 'gone'", runViewType: 'ALL' });
         expect(all.items).toHaveLength(1);
       });
+
+      it("lists each run's params, tags and metrics by key, alike on every backend", async () => {
+        const run = await t.createRun({ experimentId, runName: 'keyed' });
+        const keys = ['b', 'a_b', 'Z', 'a.b', 'a', 'a:b', 'A', 'a-b'];
+        await t.logBatch(run.info.runId, {
+          params: keys.map((key) => ({ key, value: key })),
+          tags: keys.map((key) => ({ key, value: key })),
+          metrics: keys.map((key, i) => ({ key, value: i, timestamp: 1, step: 0 })),
+        });
+        const byCodePoint = ['A', 'Z', 'a', 'a-b', 'a.b', 'a:b', 'a_b', 'b'];
+        const [found] = (await t.searchRuns({ experimentIds: [experimentId], filter: "attributes.run_name = 'keyed'" })).items;
+        for (const r of [found, await t.getRun(run.info.runId)]) {
+          expect(r.data.params.map((p) => p.key)).toEqual(byCodePoint);
+          expect(r.data.metrics.map((m) => m.key)).toEqual(byCodePoint);
+          expect(r.data.tags.map((x) => x.key).filter((k) => !k.startsWith('mlflow.'))).toEqual(byCodePoint);
+        }
+        await t.deleteRun(run.info.runId);
+      });
+
+      // Metric orders page through three groups (values, NaN, missing) and may be answered by an
+      // index walk or by a full sort; every page size must give the one order a single page gives.
+      describe('metric orders, page by page', () => {
+        // Ties, NaN, ±Infinity and missing values; w-5 lacks the param.
+        const SCORES = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, Number.NaN, Number.NaN, Infinity, -Infinity, undefined, undefined];
+        const PAGE_SIZES = [1, 2, 3, 5, 7];
+        let walk: string;
+        let other: string;
+        beforeAll(async () => {
+          walk = await t.createExperiment({ name: unique('walk') });
+          other = await t.createExperiment({ name: unique('walk-other') });
+          const log = async (experimentId: string, name: string, i: number, score: number | undefined, group: string | undefined) => {
+            const run = await t.createRun({ experimentId, runName: name, startTime: 1000 + i });
+            await t.logBatch(run.info.runId, {
+              metrics: [{ key: 'm0', value: i, timestamp: 1, step: 0 }, ...(score === undefined ? [] : [{ key: 'score', value: score, timestamp: 1, step: 0 }])],
+              params: group === undefined ? [] : [{ key: 'grp', value: group }],
+            });
+            return run.info.runId;
+          };
+          for (let i = 0; i < SCORES.length; i++) await log(walk, `w-${i}`, i, SCORES[i], i === 5 ? undefined : ['b', 'a', 'c'][i % 3]);
+          await t.deleteRun(await log(walk, 'w-deleted', 100, 100, 'a'));
+          // Another experiment's runs share the key and sit inside the walk's value range.
+          for (let i = 0; i < 10; i++) await log(other, `o-${i}`, 50 + i, 4.5, 'a');
+        });
+
+        type Query = { experimentIds: string[]; orderBy: string[]; filter?: string; runViewType?: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' };
+        type SortKey = { type: 'metric' | 'param'; key: string; ascending: boolean };
+        type FoundRun = Awaited<ReturnType<TrackingService['searchRuns']>>['items'][number];
+        const namesOf = (runs: FoundRun[]) => runs.map((r) => r.info.runName);
+
+        const pages = async (q: Query, maxResults: number): Promise<FoundRun[]> => {
+          const runs: FoundRun[] = [];
+          let pageToken: string | null = null;
+          for (let i = 0; i < 200; i++) {
+            const page = await t.searchRuns({ ...q, maxResults, ...(pageToken ? { pageToken } : {}) });
+            expect(page.items.length).toBeLessThanOrEqual(maxResults);
+            runs.push(...page.items);
+            pageToken = page.nextPageToken;
+            if (!pageToken) return runs;
+          }
+          throw new Error('paging did not end');
+        };
+
+        /** MLflow's rule: values in the key's direction, then NaN, then missing; params: present, then missing. */
+        const rankAndValue = (run: FoundRun, k: SortKey): [number, number | string] => {
+          if (k.type === 'param') {
+            const p = run.data.params.find((x) => x.key === k.key);
+            return p ? [0, p.value] : [1, ''];
+          }
+          const m = run.data.metrics.find((x) => x.key === k.key);
+          if (!m) return [2, 0];
+          return Number.isNaN(m.value) ? [1, 0] : [0, m.value];
+        };
+        const expectOrdered = (runs: FoundRun[], keys: SortKey[]) => {
+          for (let i = 1; i < runs.length; i++) {
+            for (const k of keys) {
+              const [ra, va] = rankAndValue(runs[i - 1], k);
+              const [rb, vb] = rankAndValue(runs[i], k);
+              if (ra !== rb) {
+                expect(ra, `${runs[i - 1].info.runName} before ${runs[i].info.runName}`).toBeLessThan(rb);
+                break;
+              }
+              if (va !== vb) {
+                expect(k.ascending ? va < vb : va > vb, `${runs[i - 1].info.runName} before ${runs[i].info.runName} by ${k.key}`).toBe(true);
+                break;
+              }
+            }
+          }
+        };
+        /** One page and every small page size agree, the order follows the keys, and no run repeats. */
+        const expectSameOrderAtEveryPageSize = async (q: Query, keys: SortKey[], expected: string[]) => {
+          const whole = await pages(q, 1000);
+          expect([...namesOf(whole)].sort()).toEqual([...expected].sort());
+          expectOrdered(whole, keys);
+          for (const size of PAGE_SIZES) expect(namesOf(await pages(q, size)), `page size ${size}`).toEqual(namesOf(whole));
+          return namesOf(whole);
+        };
+        const walkRuns = SCORES.map((_, i) => `w-${i}`);
+        const metricKey = (ascending: boolean): SortKey => ({ type: 'metric', key: 'score', ascending });
+
+        it('pages through values, then NaN, then missing runs, in both directions', async () => {
+          const desc = await expectSameOrderAtEveryPageSize({ experimentIds: [walk], orderBy: ['metrics.score DESC'] }, [metricKey(false)], walkRuns);
+          expect(desc.slice(0, 4)).toEqual(['w-20', ...desc.slice(1, 4)]);
+          expect(desc.slice(1, 4).sort()).toEqual(['w-12', 'w-14', 'w-5']);
+          expect(desc.slice(-5, -4)).toEqual(['w-21']);
+          expect(desc.slice(-4, -2).sort()).toEqual(['w-18', 'w-19']);
+          expect(desc.slice(-2).sort()).toEqual(['w-22', 'w-23']);
+          const asc = await expectSameOrderAtEveryPageSize({ experimentIds: [walk], orderBy: ['metrics.score ASC'] }, [metricKey(true)], walkRuns);
+          expect(asc[0]).toBe('w-21');
+          expect(asc.slice(-5, -4)).toEqual(['w-20']);
+          expect(asc.slice(-4, -2).sort()).toEqual(['w-18', 'w-19']);
+          expect(asc.slice(-2).sort()).toEqual(['w-22', 'w-23']);
+        });
+
+        it('breaks ties on the metric by the next order key', async () => {
+          const group = (ascending: boolean): SortKey => ({ type: 'param', key: 'grp', ascending });
+          const desc = await expectSameOrderAtEveryPageSize(
+            { experimentIds: [walk], orderBy: ['metrics.score DESC', 'params.grp ASC'] },
+            [metricKey(false), group(true)],
+            walkRuns,
+          );
+          expect(desc.slice(1, 4)).toEqual(['w-12', 'w-14', 'w-5']); // score 9: grp b, c, missing
+          const asc = await expectSameOrderAtEveryPageSize(
+            { experimentIds: [walk], orderBy: ['metrics.score ASC', 'params.grp DESC'] },
+            [metricKey(true), group(false)],
+            walkRuns,
+          );
+          expect(asc.slice(1, 3)).toEqual(['w-3', 'w-1']); // score 1: grp b, a
+        });
+
+        it('pages orders led by a param or an attribute the same way', async () => {
+          await expectSameOrderAtEveryPageSize(
+            { experimentIds: [walk], orderBy: ['params.grp DESC', 'metrics.score ASC'] },
+            [{ type: 'param', key: 'grp', ascending: false }, metricKey(true)],
+            walkRuns,
+          );
+          const byStart = await expectSameOrderAtEveryPageSize({ experimentIds: [walk], orderBy: ['attributes.start_time ASC', 'metrics.score DESC'] }, [], walkRuns);
+          expect(byStart).toEqual(walkRuns);
+        });
+
+        it('combines a filter with a metric order, also when few runs match', async () => {
+          const wide = await expectSameOrderAtEveryPageSize(
+            { experimentIds: [walk], orderBy: ['metrics.score DESC'], filter: "metrics.m0 >= 6 AND params.grp != 'c'" },
+            [metricKey(false)],
+            walkRuns.filter((_, i) => i >= 6 && i % 3 !== 2),
+          );
+          expect(wide.slice(0, 2)).toEqual(['w-12', 'w-13']); // 9 and 7: w-20 and w-14 have grp c
+          // Only the last four runs match: most of the index is walked past without a match.
+          for (const ascending of [false, true]) {
+            const narrow = await expectSameOrderAtEveryPageSize(
+              { experimentIds: [walk], orderBy: [`metrics.score ${ascending ? 'ASC' : 'DESC'}`], filter: 'metrics.m0 >= 20' },
+              [metricKey(ascending)],
+              ['w-20', 'w-21', 'w-22', 'w-23'],
+            );
+            expect(narrow.slice(0, 2)).toEqual(ascending ? ['w-21', 'w-20'] : ['w-20', 'w-21']);
+          }
+          expect(await pages({ experimentIds: [walk], orderBy: ['metrics.score DESC'], filter: 'metrics.m0 > 1000' }, 2)).toEqual([]);
+        });
+
+        it('orders runs of several experiments and of every view type', async () => {
+          const both = await expectSameOrderAtEveryPageSize(
+            { experimentIds: [walk, other], orderBy: ['metrics.score DESC'] },
+            [metricKey(false)],
+            [...walkRuns, ...Array.from({ length: 10 }, (_, i) => `o-${i}`)],
+          );
+          expect(both.slice(10, 20).every((name) => name.startsWith('o-'))).toBe(true); // 4.5, between the 5s and the 4
+          const all = await expectSameOrderAtEveryPageSize({ experimentIds: [walk], orderBy: ['metrics.score DESC'], runViewType: 'ALL' }, [metricKey(false)], [
+            ...walkRuns,
+            'w-deleted',
+          ]);
+          expect(all.slice(0, 2)).toEqual(['w-20', 'w-deleted']);
+          expect(namesOf(await pages({ experimentIds: [walk], orderBy: ['metrics.score ASC'], runViewType: 'DELETED_ONLY' }, 1))).toEqual(['w-deleted']);
+        });
+
+        it('resumes after ±Infinity and stays stable while runs are added', async () => {
+          for (const ascending of [false, true]) {
+            const q: Query = { experimentIds: [walk], orderBy: [`metrics.score ${ascending ? 'ASC' : 'DESC'}`] };
+            const before = namesOf(await pages(q, 1000));
+            const first = await t.searchRuns({ ...q, maxResults: 1 });
+            expect(namesOf(first.items)).toEqual([ascending ? 'w-21' : 'w-20']); // the cursor holds ±Infinity
+            const ahead = await t.createRun({ experimentId: walk, runName: 'late-ahead' });
+            await t.logMetric(ahead.info.runId, 'score', ascending ? -Infinity : Infinity); // ties the cursor's value
+            const behind = await t.createRun({ experimentId: walk, runName: 'late-behind' });
+            await t.logMetric(behind.info.runId, 'score', 4.25);
+            const rest: FoundRun[] = [];
+            let pageToken = first.nextPageToken;
+            while (pageToken) {
+              const page = await t.searchRuns({ ...q, maxResults: 3, pageToken });
+              rest.push(...page.items);
+              pageToken = page.nextPageToken;
+            }
+            const names = [...namesOf(first.items), ...namesOf(rest)];
+            expect(names.filter((n) => !n.startsWith('late-'))).toEqual(before);
+            expect(names).toContain('late-behind'); // after the cursor: found
+            // Equal to the cursor's value, so the run id decides; either way it appears at most once.
+            expect(names.filter((n) => n === 'late-ahead').length).toBeLessThanOrEqual(1);
+            await t.deleteRun(ahead.info.runId);
+            await t.deleteRun(behind.info.runId);
+          }
+        });
+      });
     });
   });
 }

@@ -15,6 +15,15 @@ const trackingTables = (d: 'sqlite' | 'postgres'): string => {
   const serialPk = d === 'postgres' ? 'SERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
   const withoutRowid = d === 'sqlite' ? ' WITHOUT ROWID' : '';
   const nowMs = d === 'postgres' ? `(extract(epoch from now()) * 1000)::bigint` : `(CAST(strftime('%s','now') AS INTEGER) * 1000)`;
+  // Covering lookups by run id, read by search (docs/decisions.md, "Search"): PostgreSQL carries the
+  // columns in the unique index itself; SQLite has no INCLUDE, so it gets a second index.
+  const runsKey = d === 'postgres' ? 'PRIMARY KEY (run_uuid) INCLUDE (experiment_id, lifecycle_stage)' : 'PRIMARY KEY (run_uuid)';
+  const runsScopeIndex = d === 'postgres' ? '' : 'CREATE INDEX runs_scope ON runs (run_uuid, experiment_id, lifecycle_stage);';
+  const latestKey = d === 'postgres' ? 'UNIQUE (run_uuid, key) INCLUDE (value, timestamp, step, is_nan)' : 'UNIQUE (run_uuid, key)';
+  // is_nan before value: a filter's lookup (run_uuid = ?, key = ?, is_nan = 0, value > ?) then
+  // binds more equality columns here than in latest_metrics_order, so SQLite, which has no
+  // statistics, picks this index instead of scanning every run's value of the key per run.
+  const latestRunIndex = d === 'postgres' ? '' : 'CREATE INDEX latest_metrics_run ON latest_metrics (run_uuid, key, is_nan, value, timestamp, step);';
   return `
 CREATE TABLE experiments (
   experiment_id ${serialPk},
@@ -31,7 +40,7 @@ CREATE TABLE experiment_tags (
   PRIMARY KEY (experiment_id, key)
 );
 CREATE TABLE runs (
-  run_uuid TEXT PRIMARY KEY,
+  run_uuid TEXT NOT NULL,
   experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
   name TEXT NOT NULL,
   user_id TEXT NOT NULL,
@@ -40,9 +49,11 @@ CREATE TABLE runs (
   end_time ${big},
   lifecycle_stage TEXT NOT NULL DEFAULT 'active',
   artifact_uri TEXT NOT NULL,
-  deleted_time ${big}
+  deleted_time ${big},
+  ${runsKey}
 );
 CREATE INDEX runs_experiment_start ON runs (experiment_id, start_time);
+${runsScopeIndex}
 CREATE TABLE params (
   run_uuid TEXT NOT NULL REFERENCES runs(run_uuid),
   key TEXT NOT NULL,
@@ -64,9 +75,11 @@ CREATE TABLE latest_metrics (
   timestamp ${big} NOT NULL,
   step ${big} NOT NULL,
   is_nan INTEGER NOT NULL DEFAULT 0,
-  UNIQUE (run_uuid, key)
+  ${latestKey}
 );
-CREATE INDEX latest_metrics_key_value ON latest_metrics (key, value);
+${latestRunIndex}
+-- Search walks this in the order's direction: value order within (key, is_nan), run id as the tie-break.
+CREATE INDEX latest_metrics_order ON latest_metrics (key, is_nan, value, run_uuid);
 CREATE TABLE metric_points (
   series_id INTEGER NOT NULL,
   step ${big} NOT NULL,

@@ -7,6 +7,8 @@ import { GyreError, notFound } from '../../core/errors.js';
 import { newRunId, newUuid } from '../../core/ids.js';
 import { getExperiment } from './experiment-queries.js';
 import { toMetric, toRunInfo } from './row-mappers.js';
+import { dialectOf, parseEntries, selectRunDetails } from './run-details.js';
+import type { Dialect } from './sql-text.js';
 
 type Db = Kysely<Database>;
 
@@ -63,41 +65,54 @@ export async function getRun(db: Db, runId: string): Promise<Run> {
   return run;
 }
 
-/** Loads whole runs (info, params, latest metrics, tags, inputs) for the ids, in the given order. */
-export async function loadRuns(db: Db, runIds: string[]): Promise<Run[]> {
-  if (runIds.length === 0) return [];
-  const [rows, params, tags, metrics, inputs] = await Promise.all([
-    db.selectFrom('runs').selectAll().where('run_uuid', 'in', runIds).execute(),
-    db.selectFrom('params').selectAll().where('run_uuid', 'in', runIds).orderBy('key').execute(),
-    db.selectFrom('tags').selectAll().where('run_uuid', 'in', runIds).orderBy('key').execute(),
-    db.selectFrom('latest_metrics').select(['run_uuid', 'key', 'value', 'is_nan', 'timestamp', 'step']).where('run_uuid', 'in', runIds).orderBy('key').execute(),
-    db
-      .selectFrom('run_inputs')
-      .innerJoin('datasets', 'datasets.dataset_uuid', 'run_inputs.dataset_uuid')
-      .select(['run_inputs.run_uuid', 'run_inputs.tags', 'datasets.name', 'datasets.digest', 'datasets.source_type', 'datasets.source', 'datasets.schema', 'datasets.profile'])
-      .where('run_inputs.run_uuid', 'in', runIds)
-      .orderBy('datasets.name')
-      .execute(),
-  ]);
+/** Runs loaded per statement: bounds the parameter count (SQLite allows 32,766) for 50,000-run pages. */
+const LOAD_CHUNK = 1000;
+
+/**
+ * Loads whole runs (info, params, latest metrics, tags, inputs) for the ids, in the given order:
+ * one row per run with its lists as JSON (run-details.ts), plus the rarer dataset inputs.
+ */
+export async function loadRuns(db: Db, runIds: string[], dialect: Dialect = dialectOf(db)): Promise<Run[]> {
   const runs = new Map<string, Run>();
-  for (const row of rows) {
-    runs.set(row.run_uuid, { info: toRunInfo(row), data: { metrics: [], params: [], tags: [] }, inputs: { datasetInputs: [] } });
-  }
-  for (const p of params) runs.get(p.run_uuid)?.data.params.push({ key: p.key, value: p.value });
-  for (const t of tags) runs.get(t.run_uuid)?.data.tags.push({ key: t.key, value: t.value });
-  for (const m of metrics) runs.get(m.run_uuid)?.data.metrics.push(toMetric(m.key, m));
-  for (const i of inputs) {
-    runs.get(i.run_uuid)?.inputs.datasetInputs.push({
-      dataset: {
-        name: i.name,
-        digest: i.digest,
-        sourceType: i.source_type,
-        source: i.source,
-        ...(i.schema !== null ? { schema: i.schema } : {}),
-        ...(i.profile !== null ? { profile: i.profile } : {}),
-      },
-      tags: JSON.parse(i.tags) as Tag[],
-    });
+  for (let start = 0; start < runIds.length; start += LOAD_CHUNK) {
+    const ids = runIds.slice(start, start + LOAD_CHUNK);
+    const [rows, inputs] = await Promise.all([
+      selectRunDetails(db, dialect, ids),
+      db
+        .selectFrom('run_inputs')
+        .innerJoin('datasets', 'datasets.dataset_uuid', 'run_inputs.dataset_uuid')
+        .select(['run_inputs.run_uuid', 'run_inputs.tags', 'datasets.name', 'datasets.digest', 'datasets.source_type', 'datasets.source', 'datasets.schema', 'datasets.profile'])
+        .where('run_inputs.run_uuid', 'in', ids)
+        .orderBy('datasets.name')
+        .execute(),
+    ]);
+    for (const row of rows) {
+      runs.set(row.run_uuid, {
+        info: toRunInfo(row),
+        data: {
+          // Number(): PostgreSQL's JSON spells ±Infinity as the strings "Infinity" and "-Infinity".
+          metrics: parseEntries<[string, number | string, number, number, number]>(row.metrics).map(([key, value, timestamp, step, is_nan]) =>
+            toMetric(key, { value: Number(value), timestamp, step, is_nan }),
+          ),
+          params: parseEntries<[string, string]>(row.params).map(([key, value]) => ({ key, value })),
+          tags: parseEntries<[string, string]>(row.tags).map(([key, value]) => ({ key, value })),
+        },
+        inputs: { datasetInputs: [] },
+      });
+    }
+    for (const i of inputs) {
+      runs.get(i.run_uuid)?.inputs.datasetInputs.push({
+        dataset: {
+          name: i.name,
+          digest: i.digest,
+          sourceType: i.source_type,
+          source: i.source,
+          ...(i.schema !== null ? { schema: i.schema } : {}),
+          ...(i.profile !== null ? { profile: i.profile } : {}),
+        },
+        tags: JSON.parse(i.tags) as Tag[],
+      });
+    }
   }
   return runIds.map((id) => runs.get(id)).filter((r): r is Run => r !== undefined);
 }
