@@ -56,6 +56,7 @@ function headline(r) {
         gyre_single_client_ms_p50_p95: [r.gyre.single_client_ms.p50, r.gyre.single_client_ms.p95],
         gyre_20_clients_ms_p50_p95: [r.gyre.clients_20_ms.p50, r.gyre.clients_20_ms.p95],
         gyre_20_clients_req_per_s: r.gyre.clients_20_ms.requests_per_s,
+        ...(r.gyre.clients_20_cached_ms ? { gyre_cached_ms_p50_single_and_20_clients: [r.gyre.single_client_cached_ms.p50, r.gyre.clients_20_cached_ms.p50] } : {}),
         baseline_ms_p50_p95: [r.baseline.ms.p50, r.baseline.ms.p95],
         ratio: r.ratio,
         ratio_throughput: r.ratio_throughput,

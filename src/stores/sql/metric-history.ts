@@ -62,7 +62,7 @@ export async function getMetricHistory(db: Db, dialect: Dialect, runId: string, 
   const points = rows.map((r) => toMetric(key, r));
   return {
     items: input.maxPoints ? downsampleMetric(points, input.maxPoints) : points,
-    nextPageToken: await nextToken(db, range, runId, key, limit),
+    nextPageToken: limit !== undefined && rows.length === limit ? await nextToken(db, range, runId, key, limit) : null,
   };
 }
 
@@ -90,5 +90,8 @@ export async function getMetricHistoryJson(db: Db, dialect: Dialect, runId: stri
   const limit = input.maxResults !== undefined ? ` LIMIT ${input.maxResults}` : '';
   const text = historyJsonSql(dialect, keyParam, `SELECT step, timestamp, is_nan, value FROM metric_points WHERE ${range.where} ${ORDER}${limit}`);
   const { rows } = await db.executeQuery<{ n: number; json: Buffer }>(CompiledQuery.raw(text, params));
-  return { json: rows[0].json, count: Number(rows[0].n), nextPageToken: await nextToken(db, range, runId, key, input.maxResults) };
+  const count = Number(rows[0].n);
+  // A short page is the last one: only a full page needs the look-ahead query.
+  const full = input.maxResults !== undefined && count === input.maxResults;
+  return { json: rows[0].json, count, nextPageToken: full ? await nextToken(db, range, runId, key, input.maxResults) : null };
 }
