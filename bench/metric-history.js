@@ -14,7 +14,7 @@ import { openServices } from '../dist/services.js';
 import { metricToWire } from '../dist/server/mlflow-compat/wire.js';
 import { startServer } from './support/start-server.js';
 import { createClient } from './support/http-client.js';
-import { closedLoop, goal, latencySummary, log, machineInfo, mainOf, round, seconds, withCpuAccounting, withTempDir } from './support/stats.js';
+import { goal, latencySummary, log, machineInfo, mainOf, readLoad, round, seconds, withTempDir } from './support/stats.js';
 
 const KEY = 'loss';
 const SEED_BATCH = 1000;
@@ -112,17 +112,7 @@ async function httpLoad(home, runId, points, measureSeconds) {
     // Open all 20 keep-alive connections while the server is idle, so the 20-client figures are
     // not coloured by connection set-up behind a saturated event loop.
     await Promise.all(Array.from({ length: CLIENTS }, () => client.request('GET', '/health')));
-    const sequential = async (target) => {
-      const ms = [];
-      for (let i = 0; i < SEQUENTIAL; i++) ms.push((await once(target())).ms);
-      return latencySummary(ms);
-    };
-    const concurrent = async (target) => {
-      const { result, cpu } = await withCpuAccounting(server, () =>
-        closedLoop({ clients: CLIENTS, seconds: measureSeconds, maxPerClient: PER_CLIENT, fn: async () => (await once(target())).ms }),
-      );
-      return { ...latencySummary(result.latencies), requests_per_s: round(result.perSecond, 2), span_s: round(result.spanS, 1), server_cpu_ms_per_request: round(cpu.server_cpu_ms / result.latencies.length, 1), cpu };
-    };
+    const { sequential, concurrent } = readLoad({ server, once, sequentialCount: SEQUENTIAL, clients: CLIENTS, seconds: measureSeconds, perClient: PER_CLIENT });
     return {
       response_bytes: check.bytes,
       single_client: await sequential(uncachedUrl),

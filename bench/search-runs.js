@@ -21,7 +21,7 @@ import { TrackingService } from '../dist/tracking/tracking-service.js';
 import { runToWire } from '../dist/server/mlflow-compat/wire.js';
 import { startServer } from './support/start-server.js';
 import { createClient } from './support/http-client.js';
-import { closedLoop, goal, latencySummary, log, machineInfo, mainOf, round, seconds, withCpuAccounting, withTempDir } from './support/stats.js';
+import { goal, latencySummary, log, machineInfo, mainOf, readLoad, round, seconds, withTempDir } from './support/stats.js';
 
 const CLIENTS = 20;
 const PER_CLIENT = 50;
@@ -193,17 +193,7 @@ async function httpLoad(home, experimentId, measureSeconds) {
     // Open all 20 keep-alive connections while the server is idle, so the 20-client figures are
     // not coloured by connection set-up behind a saturated event loop.
     await Promise.all(Array.from({ length: CLIENTS }, () => client.request('GET', '/health')));
-    const sequential = async (body) => {
-      const ms = [];
-      for (let i = 0; i < SEQUENTIAL; i++) ms.push((await once(body())).ms);
-      return latencySummary(ms);
-    };
-    const concurrent = async (body) => {
-      const { result, cpu } = await withCpuAccounting(server, () =>
-        closedLoop({ clients: CLIENTS, seconds: measureSeconds, maxPerClient: PER_CLIENT, fn: async () => (await once(body())).ms }),
-      );
-      return { ...latencySummary(result.latencies), requests_per_s: round(result.perSecond, 1), span_s: round(result.spanS, 1), server_cpu_ms_per_request: round(cpu.server_cpu_ms / result.latencies.length, 1), cpu };
-    };
+    const { sequential, concurrent } = readLoad({ server, once, sequentialCount: SEQUENTIAL, clients: CLIENTS, seconds: measureSeconds, perClient: PER_CLIENT });
     return {
       response_bytes: responseBytes,
       first_ids: firstIds,

@@ -120,3 +120,24 @@ function eluPct(a, b) {
   const active = b.elu.active - a.elu.active;
   return Math.round((active / (active + idle || 1)) * 100);
 }
+
+/**
+ * The two read loads the read benches run, for any request `target()` makes: one client in
+ * sequence, then `clients` clients in a closed loop with the server's CPU accounted.
+ */
+export function readLoad({ server, once, sequentialCount, clients, seconds: limitSeconds, perClient }) {
+  return {
+    sequential: async (target) => {
+      const ms = [];
+      for (let i = 0; i < sequentialCount; i++) ms.push((await once(target())).ms);
+      return latencySummary(ms);
+    },
+    concurrent: async (target) => {
+      const { result, cpu } = await withCpuAccounting(server, () =>
+        closedLoop({ clients, seconds: limitSeconds, maxPerClient: perClient, fn: async () => (await once(target())).ms }),
+      );
+      const perRequestCpu = round(cpu.server_cpu_ms / result.latencies.length, 1);
+      return { ...latencySummary(result.latencies), requests_per_s: round(result.perSecond, 2), span_s: round(result.spanS, 1), server_cpu_ms_per_request: perRequestCpu, cpu };
+    },
+  };
+}
