@@ -109,10 +109,8 @@ async function httpLoad(home, runId, points, measureSeconds) {
     if (checkUncached.bytes !== check.bytes) throw new Error('the uncached variant answered differently');
 
     await once(); // warm-up
-    // Open all 20 keep-alive connections while the server is idle, so the 20-client figures are
-    // not coloured by connection set-up behind a saturated event loop.
-    await Promise.all(Array.from({ length: CLIENTS }, () => client.request('GET', '/health')));
-    const { sequential, concurrent } = readLoad({ server, once, sequentialCount: SEQUENTIAL, clients: CLIENTS, seconds: measureSeconds, perClient: PER_CLIENT });
+    const { openConnections, sequential, concurrent } = readLoad({ server, client, once, sequentialCount: SEQUENTIAL, clients: CLIENTS, seconds: measureSeconds, perClient: PER_CLIENT });
+    await openConnections();
     return {
       response_bytes: check.bytes,
       single_client: await sequential(uncachedUrl),

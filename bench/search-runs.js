@@ -190,10 +190,8 @@ async function httpLoad(home, experimentId, measureSeconds) {
     const firstIds = runs.map((r) => r.info.run_id);
 
     for (let i = 0; i < 3; i++) await once(uncachedBody()); // warm-up
-    // Open all 20 keep-alive connections while the server is idle, so the 20-client figures are
-    // not coloured by connection set-up behind a saturated event loop.
-    await Promise.all(Array.from({ length: CLIENTS }, () => client.request('GET', '/health')));
-    const { sequential, concurrent } = readLoad({ server, once, sequentialCount: SEQUENTIAL, clients: CLIENTS, seconds: measureSeconds, perClient: PER_CLIENT });
+    const { openConnections, sequential, concurrent } = readLoad({ server, client, once, sequentialCount: SEQUENTIAL, clients: CLIENTS, seconds: measureSeconds, perClient: PER_CLIENT });
+    await openConnections();
     return {
       response_bytes: responseBytes,
       first_ids: firstIds,

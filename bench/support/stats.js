@@ -125,8 +125,13 @@ function eluPct(a, b) {
  * The two read loads the read benches run, for any request `target()` makes: one client in
  * sequence, then `clients` clients in a closed loop with the server's CPU accounted.
  */
-export function readLoad({ server, once, sequentialCount, clients, seconds: limitSeconds, perClient }) {
+export function readLoad({ server, client, once, sequentialCount, clients, seconds: limitSeconds, perClient }) {
   return {
+    /**
+     * Opens every keep-alive connection while the server is idle, so the many-client figures are
+     * not coloured by connection set-up behind a saturated event loop.
+     */
+    openConnections: () => Promise.all(Array.from({ length: clients }, () => client.request('GET', '/health'))),
     sequential: async (target) => {
       const ms = [];
       for (let i = 0; i < sequentialCount; i++) ms.push((await once(target())).ms);

@@ -15,6 +15,7 @@ import { openServices } from '../services.js';
 import { buildServer } from '../server/build-server.js';
 import { connect } from '../sdk/gyre.js';
 import { globalOptions } from './context.js';
+import { TAG_SOURCE_NAME, TAG_SOURCE_TYPE } from '../tracking/entities.js';
 
 interface RunOptions {
   experiment?: string;
@@ -59,7 +60,7 @@ export function registerRunCommand(program: Command): void {
       const gyre = await connect({ url: server.url });
       let exitCode = 1;
       try {
-        const tags: Record<string, string> = { 'mlflow.source.name': argv.join(' '), 'mlflow.source.type': 'LOCAL' };
+        const tags: Record<string, string> = { [TAG_SOURCE_NAME]: argv.join(' '), [TAG_SOURCE_TYPE]: 'LOCAL' };
         const commit = gitCommit();
         if (commit) tags['mlflow.source.git.commit'] = commit;
         for (const kv of opts.tag ?? []) {

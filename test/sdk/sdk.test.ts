@@ -4,9 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { connect } from '../../src/sdk/gyre.js';
 import type { Gyre } from '../../src/sdk/gyre.js';
-import { openServices } from '../../src/services.js';
-import { buildServer } from '../../src/server/build-server.js';
 import { tempDir } from '../../src/test-support/test-databases.js';
+import { startTestServer } from '../../src/test-support/test-server.js';
 
 async function readText(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
@@ -26,20 +25,9 @@ const modes: { name: string; open: () => Promise<{ gyre: Gyre; cleanup: () => Pr
   {
     name: 'remote (GYRE_URL)',
     open: async () => {
-      const home = tempDir('gyre-sdk-srv-');
-      const services = await openServices({ home, databaseUrl: 'sqlite:', artifactsUrl: 'file:' });
-      const app = await buildServer({ services });
-      const url = await app.listen({ host: '127.0.0.1', port: 0 });
-      const gyre = await connect({ url });
-      return {
-        gyre,
-        cleanup: async () => {
-          await gyre.close();
-          await app.close();
-          await services.close();
-          fs.rmSync(home, { recursive: true, force: true });
-        },
-      };
+      const server = await startTestServer('gyre-sdk-srv-');
+      const gyre = await connect({ url: await server.listen() });
+      return { gyre, cleanup: async () => (await gyre.close(), await server.close()) };
     },
   },
 ];

@@ -2,28 +2,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { openServices } from '../../src/services.js';
 import type { Services } from '../../src/services.js';
-import { buildServer } from '../../src/server/build-server.js';
-import { tempDir } from '../../src/test-support/test-databases.js';
+import { startTestServer } from '../../src/test-support/test-server.js';
+import type { TestServer } from '../../src/test-support/test-server.js';
 
 describe('native API /api/v1', () => {
+  let server: TestServer;
   let home: string;
   let services: Services;
   let app: FastifyInstance;
   let runId: string;
 
   beforeAll(async () => {
-    home = tempDir();
-    services = await openServices({ home, databaseUrl: 'sqlite:', artifactsUrl: 'file:' });
-    app = await buildServer({ services });
+    server = await startTestServer();
+    ({ home, services, app } = server);
     runId = (await services.tracking.createRun({ experimentId: '0' })).info.runId;
   });
-  afterAll(async () => {
-    await app.close();
-    await services.close();
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  afterAll(() => server.close());
 
   const json = (method: 'POST' | 'PATCH' | 'PUT', url: string, payload: string) =>
     app.inject({ method, url, payload, headers: { 'content-type': 'application/json' } });
@@ -95,9 +90,7 @@ describe('native API /api/v1', () => {
 
 describe('OpenAPI', () => {
   it('describes the native API at /api/v1/openapi.json and nothing else', async () => {
-    const home = tempDir();
-    const services = await openServices({ home, databaseUrl: 'sqlite:', artifactsUrl: 'file:' });
-    const app = await buildServer({ services });
+    const { app, close } = await startTestServer();
     try {
       const res = await app.inject('/api/v1/openapi.json');
       expect(res.statusCode).toBe(200);
@@ -109,9 +102,7 @@ describe('OpenAPI', () => {
       expect(paths.every((p) => p.startsWith('/api/v1/'))).toBe(true);
       expect(doc.paths['/api/v1/experiments'].post.requestBody.content['application/json'].schema.required).toEqual(['name']);
     } finally {
-      await app.close();
-      await services.close();
-      fs.rmSync(home, { recursive: true, force: true });
+      await close();
     }
   });
 });

@@ -3,32 +3,24 @@
  * on the same SQLite file, is visible to the very next identical search or history read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { openServices } from '../../src/services.js';
-import type { Services } from '../../src/services.js';
-import { buildServer } from '../../src/server/build-server.js';
 import { openTrackingStore } from '../../src/stores/open-stores.js';
-import { tempDir } from '../../src/test-support/test-databases.js';
+import { startTestServer } from '../../src/test-support/test-server.js';
+import type { TestServer } from '../../src/test-support/test-server.js';
 
 describe('read cache of run searches and metric histories', () => {
+  let server: TestServer;
   let home: string;
-  let services: Services;
   let app: FastifyInstance;
   let experimentId: string;
 
   beforeAll(async () => {
-    home = tempDir();
-    services = await openServices({ home, databaseUrl: 'sqlite:', artifactsUrl: 'file:' });
-    app = await buildServer({ services });
-    experimentId = await services.tracking.createExperiment({ name: 'cache' });
+    server = await startTestServer();
+    ({ home, app } = server);
+    experimentId = await server.services.tracking.createExperiment({ name: 'cache' });
   });
-  afterAll(async () => {
-    await app.close();
-    await services.close();
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  afterAll(() => server.close());
 
   const mlflow = async (method: 'GET' | 'POST', endpoint: string, body: Record<string, unknown>) => {
     const res = await app.inject(

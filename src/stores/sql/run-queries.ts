@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, RunsTable } from '../schema.js';
 import type { CreateRunInput, DatasetInput, Run, RunInfo, Tag, UpdateRunInput } from '../../tracking/entities.js';
-import { TAG_RUN_NAME, TAG_USER } from '../../tracking/entities.js';
+import { TAG_DATASET_CONTEXT, TAG_RUN_NAME, TAG_USER } from '../../tracking/entities.js';
 import { GyreError, notFound } from '../../core/errors.js';
 import { newRunId, newUuid } from '../../core/ids.js';
 import { getExperiment } from './experiment-queries.js';
@@ -192,7 +192,7 @@ export async function logInputs(db: Db, runId: string, inputs: DatasetInput[]): 
           })
           .execute();
       }
-      const context = input.tags.find((t) => t.key === 'mlflow.data.context')?.value ?? null;
+      const context = input.tags.find((t) => t.key === TAG_DATASET_CONTEXT)?.value ?? null;
       await trx
         .insertInto('run_inputs')
         .values({ run_uuid: runId, dataset_uuid: existing.dataset_uuid, context, tags: JSON.stringify(input.tags) })

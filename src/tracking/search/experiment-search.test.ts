@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isGyreError } from '../../core/errors.js';
+import { rejection } from '../../test-support/expect-invalid-argument.js';
 import type { Experiment, LifecycleStage, SearchExperimentsInput } from '../entities.js';
 import { parseExperimentFilter, parseExperimentOrderBy } from './experiment-filter-parser.js';
 import { searchExperimentsInMemory } from './experiment-search.js';
@@ -43,17 +43,6 @@ function ids(input: SearchExperimentsInput, experiments = EXPERIMENTS): string[]
   return searchExperimentsInMemory(experiments, input).items.map((e) => e.experimentId);
 }
 
-/** Runs `fn`, asserting it throws INVALID_ARGUMENT; returns the message and details. */
-function rejection(fn: () => unknown): { message: string; details: Record<string, unknown> } {
-  try {
-    fn();
-  } catch (err) {
-    if (!isGyreError(err)) throw err;
-    expect(err.code).toBe('INVALID_ARGUMENT');
-    return { message: err.message, details: err.details };
-  }
-  throw new Error('expected an INVALID_ARGUMENT error');
-}
 
 /** Every page of a query, following next_page_token until it is null. */
 function allPages(input: SearchExperimentsInput, experiments = EXPERIMENTS): string[][] {

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isGyreError } from '../../core/errors.js';
+import { rejection } from '../../test-support/expect-invalid-argument.js';
 import { parseFilter, parseOrderBy } from './filter-parser.js';
 
-/** Runs `fn`, asserting it throws INVALID_ARGUMENT; returns the message for content checks. */
-function rejection(fn: () => unknown): { message: string; details: Record<string, unknown> } {
-  try {
-    fn();
-  } catch (err) {
-    if (!isGyreError(err)) throw err;
-    expect(err.code).toBe('INVALID_ARGUMENT');
-    return { message: err.message, details: err.details };
-  }
-  throw new Error('expected an INVALID_ARGUMENT error');
-}
 
 describe('parseFilter', () => {
   it('returns null for an absent or blank filter', () => {
