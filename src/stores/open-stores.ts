@@ -10,27 +10,25 @@ import type { TrackingStore } from '../tracking/tracking-store.js';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { LocalArtifactStore } from '../artifacts/local-artifact-store.js';
 import { SqlTrackingStore } from './sql/sql-tracking-store.js';
-import { openSqlite } from './sqlite/open-sqlite.js';
-import { openPostgres } from './postgres/open-postgres.js';
+import { openSqlDatabase } from './sql-database.js';
+import type { SqlDatabase } from './sql-database.js';
 
 export interface Stores {
+  /** The shared SQL database every SQL-backed store below is built on. */
+  database: SqlDatabase;
   tracking: TrackingStore;
   artifacts: ArtifactStore;
   close(): Promise<void>;
 }
 
+/** A tracking store that owns its own connection (tests, migrations checks). */
 export async function openTrackingStore(databaseUrl: string, home: string): Promise<TrackingStore> {
-  if (databaseUrl === 'sqlite:' || databaseUrl.startsWith('sqlite:')) {
-    const rest = databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '');
-    const file = rest === '' ? path.join(home, 'gyre.db') : rest === ':memory:' ? ':memory:' : path.resolve(rest);
-    const { db, raw } = openSqlite(file);
-    return new SqlTrackingStore(db, 'sqlite', async () => {}, () => raw.pragma('data_version', { simple: true }) as number);
-  }
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    const { db } = await openPostgres(databaseUrl);
-    return new SqlTrackingStore(db, 'postgres');
-  }
-  throw invalidArgument(`Database URL '${databaseUrl}' is not supported. Use 'sqlite:' (default), 'sqlite:/path/to/file.db' or 'postgres://user@host:5432/db'.`);
+  const database = await openSqlDatabase(databaseUrl, home);
+  return trackingStoreOn(database, () => database.close());
+}
+
+function trackingStoreOn(database: SqlDatabase, onClose: () => Promise<void> = async () => {}): TrackingStore {
+  return new SqlTrackingStore(database.db, database.dialect, onClose, database.externalVersion);
 }
 
 export function openArtifactStore(artifactsUrl: string, home: string): ArtifactStore {
@@ -42,7 +40,12 @@ export function openArtifactStore(artifactsUrl: string, home: string): ArtifactS
 }
 
 export async function openStores(config: Pick<GyreConfig, 'databaseUrl' | 'artifactsUrl' | 'home'>): Promise<Stores> {
-  const tracking = await openTrackingStore(config.databaseUrl, config.home);
+  const database = await openSqlDatabase(config.databaseUrl, config.home);
   const artifacts = openArtifactStore(config.artifactsUrl, config.home);
-  return { tracking, artifacts, close: () => tracking.close() };
+  return {
+    database,
+    tracking: trackingStoreOn(database),
+    artifacts,
+    close: () => database.close(),
+  };
 }

@@ -76,7 +76,7 @@ export interface RunInputsTable {
   tags: string;
 }
 
-export interface Database {
+export interface TrackingTables {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
   runs: RunsTable;
@@ -87,3 +87,9 @@ export interface Database {
   datasets: DatasetsTable;
   run_inputs: RunInputsTable;
 }
+
+/**
+ * Every table of the shared database. Each domain declares its tables in its own interface
+ * (`registry-tables.ts`, `data-tables.ts`, ...) and is added here.
+ */
+export interface Database extends TrackingTables {}

@@ -35,7 +35,8 @@ export class SqlTrackingStore implements TrackingStore {
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
-    private readonly onClose: () => Promise<void> = async () => {},
+    /** What close() does: by default the store owns the connection; a shared one is closed by its opener. */
+    private readonly onClose: () => Promise<void> = () => db.destroy(),
     /** Changes when another connection commits (SQLite's PRAGMA data_version); absent: unknown. */
     private readonly externalVersion?: () => number,
   ) {}
@@ -121,7 +122,6 @@ export class SqlTrackingStore implements TrackingStore {
   }
 
   async close(): Promise<void> {
-    await this.db.destroy();
     await this.onClose();
   }
 }

@@ -1,0 +1,40 @@
+/**
+ * One open SQL database shared by every SQL-backed store (tracking, registry, data, ...): one
+ * connection (SQLite) or one pool (PostgreSQL) per process, one set of migrations, so a write in one
+ * domain and a read in another see the same transactions.
+ */
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import type { Dialect } from './sql/sql-text.js';
+import { invalidArgument } from '../core/errors.js';
+import { openSqlite } from './sqlite/open-sqlite.js';
+import { openPostgres } from './postgres/open-postgres.js';
+
+export interface SqlDatabase {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Changes when another connection commits (SQLite's PRAGMA data_version); absent: unknown. */
+  externalVersion?: () => number;
+  close(): Promise<void>;
+}
+
+/** `sqlite:` (default: `<home>/gyre.db`), `sqlite:/path/file.db`, `sqlite::memory:` or `postgres://…`. */
+export async function openSqlDatabase(databaseUrl: string, home: string): Promise<SqlDatabase> {
+  if (databaseUrl === 'sqlite:' || databaseUrl.startsWith('sqlite:')) {
+    const rest = databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '');
+    const file = rest === '' ? path.join(home, 'gyre.db') : rest === ':memory:' ? ':memory:' : path.resolve(rest);
+    const { db, raw } = openSqlite(file);
+    return {
+      db,
+      dialect: 'sqlite',
+      externalVersion: () => raw.pragma('data_version', { simple: true }) as number,
+      close: () => db.destroy(),
+    };
+  }
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    const { db } = await openPostgres(databaseUrl);
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  throw invalidArgument(`Database URL '${databaseUrl}' is not supported. Use 'sqlite:' (default), 'sqlite:/path/to/file.db' or 'postgres://user@host:5432/db'.`);
+}
