@@ -7,21 +7,39 @@ import { openStores } from './stores/open-stores.js';
 import type { ArtifactStore } from './artifacts/artifact-store.js';
 import { TrackingService } from './tracking/tracking-service.js';
 import { RunArtifacts } from './tracking/run-artifacts.js';
+import { WebhookService } from './webhooks/webhook-service.js';
+import type { WebhookStore } from './webhooks/webhook-store.js';
+import type { EventSource } from './webhooks/entities.js';
+import { SqlWebhookStore } from './stores/sql/sql-webhook-store.js';
 
 export interface Services {
   tracking: TrackingService;
   runArtifacts: RunArtifacts;
   artifactStore: ArtifactStore;
+  webhooks: WebhookService;
+  webhookStore: WebhookStore;
+  /** Domain event outboxes that webhooks subscribe to, by source name. */
+  eventSources: Record<string, EventSource>;
   close(): Promise<void>;
 }
 
 export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUrl' | 'artifactsUrl'>): Promise<Services> {
   const stores = await openStores(config);
   const tracking = new TrackingService(stores.tracking);
+  const webhookStore = new SqlWebhookStore(stores.database.db);
+  const eventSources: Record<string, EventSource> = {};
   return {
+    webhooks: new WebhookService(webhookStore, knownEventTypes(eventSources)),
+    webhookStore,
+    eventSources,
     tracking,
     runArtifacts: new RunArtifacts(tracking, stores.artifacts),
     artifactStore: stores.artifacts,
     close: () => stores.close(),
   };
+}
+
+/** Event types the wired sources can emit; empty (accept any well-formed pattern) until one is wired. */
+function knownEventTypes(sources: Record<string, EventSource>): string[] {
+  return Object.values(sources).flatMap((s) => (s as EventSource & { eventTypes?: readonly string[] }).eventTypes ?? []);
 }

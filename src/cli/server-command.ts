@@ -4,6 +4,7 @@ import { resolveConfig } from '../core/config.js';
 import { openServices } from '../services.js';
 import { buildServer } from '../server/build-server.js';
 import { globalOptions } from './context.js';
+import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 
 export const DEFAULT_PORT = 5000;
 
@@ -19,6 +20,11 @@ export function registerServerCommand(program: Command): void {
       const services = await openServices(config);
       const app = await buildServer({ services, logger: { level: opts.logLevel } });
       const address = await app.listen({ host: opts.host, port: Number(opts.port) });
+      // Webhook deliveries go out from every server process; leases keep them from doubling up.
+      const dispatcher = new WebhookDispatcher(services.webhookStore, services.eventSources, {
+        onError: (err) => app.log.error({ err }, 'webhook dispatch cycle failed'),
+      });
+      dispatcher.start();
       if (opts.host !== '127.0.0.1' && opts.host !== 'localhost' && opts.host !== '::1') {
         app.log.warn(`listening on ${opts.host}: Gyre has no authentication yet, so anyone who can reach this port can read and write everything`);
       }
@@ -28,6 +34,7 @@ export function registerServerCommand(program: Command): void {
       const shutdown = async () => {
         if (closing) return;
         closing = true;
+        await dispatcher.stop();
         await app.close(); // finishes in-flight requests first
         await services.close();
         process.exit(0);

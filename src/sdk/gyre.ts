@@ -20,6 +20,8 @@ import { RestClient } from '../stores/rest/rest-client.js';
 import { RestTrackingStore } from '../stores/rest/rest-tracking-store.js';
 import { RestRunArtifacts } from '../stores/rest/rest-run-artifacts.js';
 import { ActiveRun } from './active-run.js';
+import type { WebhookApi } from '../webhooks/webhook-api.js';
+import { RestWebhookApi } from '../stores/rest/rest-webhook-api.js';
 
 export interface StartRunOptions {
   /** Experiment name (created if missing) or use `experimentId`; default the Default experiment. */
@@ -37,6 +39,8 @@ export class Gyre {
     readonly tracking: TrackingService,
     /** Run artifacts: upload, download, list. */
     readonly artifacts: RunArtifactAccess,
+    /** Webhook subscriptions and their delivery log. */
+    readonly webhooks: WebhookApi,
     readonly config: GyreConfig,
     private readonly onClose: () => Promise<void>,
   ) {}
@@ -77,8 +81,8 @@ export async function connect(overrides: ConfigOverrides & { url?: string } = {}
   const config = resolveConfig({ ...overrides, ...(overrides.url ? { remoteUrl: overrides.url } : {}) });
   if (config.remoteUrl) {
     const client = new RestClient(config.remoteUrl, config.token);
-    return new Gyre(new TrackingService(new RestTrackingStore(client)), new RestRunArtifacts(client), config, async () => {});
+    return new Gyre(new TrackingService(new RestTrackingStore(client)), new RestRunArtifacts(client), new RestWebhookApi(client), config, async () => {});
   }
   const services = await openServices(config);
-  return new Gyre(services.tracking, services.runArtifacts, config, () => services.close());
+  return new Gyre(services.tracking, services.runArtifacts, services.webhooks, config, () => services.close());
 }

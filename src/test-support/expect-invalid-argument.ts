@@ -12,3 +12,8 @@ export function rejection(fn: () => unknown): { message: string; details: Record
   }
   throw new Error('expected an INVALID_ARGUMENT error');
 }
+
+/** Awaits `promise`, asserting it rejects with INVALID_ARGUMENT whose message matches `message`. */
+export async function expectInvalidArgument(promise: Promise<unknown>, message: RegExp): Promise<void> {
+  await expect(promise).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
+}
