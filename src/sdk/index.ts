@@ -5,3 +5,5 @@ export { TrackingService } from '../tracking/tracking-service.js';
 export { GyreError } from '../core/errors.js';
 export type { ErrorCode } from '../core/errors.js';
 export type * from '../tracking/entities.js';
+export { verifyDelivery, signDelivery } from '../webhooks/signing.js';
+export type * from '../webhooks/entities.js';
