@@ -1,0 +1,52 @@
+/**
+ * Open Inference Protocol v2 over REST, as KServe, Triton and MLServer speak it: any OIP client
+ * works against Gyre. Errors are the protocol's `{"error": "..."}` with 400 for bad input, 404 for an
+ * unknown model or version and 503 while not ready.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ServedModels } from '../../serving/served-models.js';
+import { fromHttpError } from '../http-errors.js';
+import { GYRE_VERSION } from '../../core/version.js';
+
+interface ModelParams {
+  model: string;
+  version?: string;
+}
+
+export async function oipPlugin(app: FastifyInstance, opts: { served: ServedModels }): Promise<void> {
+  const { served } = opts;
+  app.setErrorHandler((err, _req, reply) => {
+    const g = fromHttpError(err);
+    if (g.status >= 500 && g.code !== 'UNAVAILABLE') reply.log.error({ err }, 'inference failed');
+    return reply.status(g.status).send({ error: g.message });
+  });
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: `No endpoint ${req.method} ${req.url.split('?')[0]}.` }));
+
+  app.get('/v2', async () => ({ name: 'gyre', version: GYRE_VERSION, extensions: [] }));
+  app.get('/v2/health/live', async () => ({ live: true }));
+  app.get('/v2/health/ready', async (_req, reply) => {
+    const ready = served.allReady();
+    return reply.status(ready ? 200 : 503).send({ ready });
+  });
+
+  const metadata = async (p: ModelParams) => {
+    const { model } = served.resolve(p.model, p.version);
+    return model.metadata(p.model, p.version === undefined ? served.versions(p.model) : [p.version]);
+  };
+  app.get<{ Params: ModelParams }>('/v2/models/:model', async (req) => metadata(req.params));
+  app.get<{ Params: ModelParams }>('/v2/models/:model/versions/:version', async (req) => metadata(req.params));
+
+  const ready = async (p: ModelParams) => {
+    served.resolve(p.model, p.version); // NOT_FOUND or UNAVAILABLE (503) are thrown
+    return { name: p.model, ...(p.version !== undefined ? { version: p.version } : {}), ready: true };
+  };
+  app.get<{ Params: ModelParams }>('/v2/models/:model/ready', async (req) => ready(req.params));
+  app.get<{ Params: ModelParams }>('/v2/models/:model/versions/:version/ready', async (req) => ready(req.params));
+
+  const infer = async (p: ModelParams, body: unknown) => {
+    const { model, version } = served.resolve(p.model, p.version);
+    return model.infer(body, p.model, version);
+  };
+  app.post<{ Params: ModelParams }>('/v2/models/:model/infer', async (req) => infer(req.params, req.body));
+  app.post<{ Params: ModelParams }>('/v2/models/:model/versions/:version/infer', async (req) => infer(req.params, req.body));
+}

@@ -1,0 +1,84 @@
+/**
+ * One ONNX model loaded in an ONNX Runtime session, answering OIP inference requests. Any ONNX model
+ * works, not only Gyre's: the signature comes from the session itself. Outputs ORT cannot hand to
+ * JavaScript (sequences and maps, e.g. scikit-learn's ZipMap probabilities) are left out of the
+ * signature; their tensor siblings (label, probability tensor) are served.
+ */
+import ort from 'onnxruntime-node';
+import { invalidArgument } from '../core/errors.js';
+import { oipDatatypeOf } from './oip/datatypes.js';
+import { decodeRequest } from './oip/decode-request.js';
+import { fromTypedData } from './oip/datatypes.js';
+import type { InferenceResponse, ModelMetadata, TensorMetadata } from './oip/protocol.js';
+
+export interface LoadOptions {
+  /** Threads per session; serving many models on 2 cores wants 1 each. */
+  intraOpThreads?: number;
+}
+
+export class OnnxModel {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly inputs: TensorMetadata[],
+    readonly outputs: TensorMetadata[],
+  ) {}
+
+  /** Loads model bytes; a file ORT cannot load is refused with the runtime's own reason. */
+  static async load(bytes: Uint8Array, options: LoadOptions = {}): Promise<OnnxModel> {
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, {
+        intraOpNumThreads: options.intraOpThreads ?? 1,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+      });
+    } catch (err) {
+      throw invalidArgument(`ONNX Runtime cannot load this model: ${(err as Error).message}`, { reason: (err as Error).message });
+    }
+    return new OnnxModel(session, signature(session.inputMetadata, 'input'), signature(session.outputMetadata, 'output').filter((o) => o.datatype !== null));
+  }
+
+  metadata(name: string, versions?: string[]): ModelMetadata {
+    return { name, ...(versions ? { versions } : {}), platform: 'onnxruntime_onnx', inputs: this.inputs, outputs: this.outputs };
+  }
+
+  /** Runs one OIP request. `body` is the parsed JSON; bad input is a GyreError INVALID_ARGUMENT. */
+  async infer(body: unknown, modelName: string, modelVersion?: string): Promise<InferenceResponse> {
+    const decoded = decodeRequest(body, this.inputs, this.outputs);
+    const results = await this.run(decoded.feeds, decoded.outputNames);
+    const id = (body as { id?: string }).id;
+    return {
+      model_name: modelName,
+      ...(modelVersion !== undefined ? { model_version: modelVersion } : {}),
+      ...(id !== undefined ? { id } : {}),
+      outputs: decoded.outputNames.map((name) => {
+        const t = results[name]!;
+        return { name, shape: [...t.dims], datatype: oipDatatypeOf(t.type)!, data: fromTypedData(t.type, t.data) };
+      }),
+    };
+  }
+
+  async run(feeds: Record<string, ort.Tensor>, outputNames: string[]): Promise<ort.InferenceSession.OnnxValueMapType> {
+    try {
+      return await this.session.run(feeds, outputNames);
+    } catch (err) {
+      // Shapes and types were checked; what is left is the model rejecting values (e.g. an index out of range).
+      throw invalidArgument(`The model could not run on this input: ${(err as Error).message}`, { reason: (err as Error).message });
+    }
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+type Meta = ort.InferenceSession.ValueMetadata;
+
+function signature(metas: readonly Meta[], kind: string): TensorMetadata[] {
+  return metas.flatMap((m) => {
+    if (!m.isTensor) return kind === 'output' ? [] : [{ name: m.name, datatype: null as never, shape: [] }];
+    const datatype = oipDatatypeOf(m.type);
+    if (!datatype) return [];
+    return [{ name: m.name, datatype, shape: m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : -1)) }];
+  });
+}
