@@ -10,18 +10,31 @@ import { oipDatatypeOf } from './oip/datatypes.js';
 import { decodeRequest } from './oip/decode-request.js';
 import { fromTypedData } from './oip/datatypes.js';
 import type { InferenceResponse, ModelMetadata, TensorMetadata } from './oip/protocol.js';
+import { canBatch, DynamicBatcher } from './dynamic-batcher.js';
 
 export interface LoadOptions {
   /** Threads per session; serving many models on 2 cores wants 1 each. */
   intraOpThreads?: number;
+  /** Merge concurrent requests into one ORT call (default true; only models with a free batch dimension). */
+  batching?: boolean;
+  maxBatchRows?: number;
 }
 
 export class OnnxModel {
+  /** Null when the model cannot be batched or batching is off. */
+  readonly batcher: DynamicBatcher | null;
+
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly inputs: TensorMetadata[],
     readonly outputs: TensorMetadata[],
-  ) {}
+    options: LoadOptions,
+  ) {
+    this.batcher =
+      options.batching !== false && canBatch(inputs, outputs)
+        ? new DynamicBatcher((feeds, names) => this.runNow(feeds, names), options.maxBatchRows ? { maxBatchRows: options.maxBatchRows } : {})
+        : null;
+  }
 
   /** Loads model bytes; a file ORT cannot load is refused with the runtime's own reason. */
   static async load(bytes: Uint8Array, options: LoadOptions = {}): Promise<OnnxModel> {
@@ -35,7 +48,7 @@ export class OnnxModel {
     } catch (err) {
       throw invalidArgument(`ONNX Runtime cannot load this model: ${(err as Error).message}`, { reason: (err as Error).message });
     }
-    return new OnnxModel(session, signature(session.inputMetadata, 'input'), signature(session.outputMetadata, 'output').filter((o) => o.datatype !== null));
+    return new OnnxModel(session, signature(session.inputMetadata, 'input'), signature(session.outputMetadata, 'output').filter((o) => o.datatype !== null), options);
   }
 
   metadata(name: string, versions?: string[]): ModelMetadata {
@@ -58,9 +71,14 @@ export class OnnxModel {
     };
   }
 
-  async run(feeds: Record<string, ort.Tensor>, outputNames: string[]): Promise<ort.InferenceSession.OnnxValueMapType> {
+  /** Runs feeds through the batcher when there is one, so concurrent callers share ORT calls. */
+  run(feeds: Record<string, ort.Tensor>, outputNames: string[]): Promise<Record<string, ort.Tensor>> {
+    return this.batcher ? this.batcher.submit(feeds, outputNames) : this.runNow(feeds, outputNames);
+  }
+
+  private async runNow(feeds: Record<string, ort.Tensor>, outputNames: string[]): Promise<Record<string, ort.Tensor>> {
     try {
-      return await this.session.run(feeds, outputNames);
+      return (await this.session.run(feeds, outputNames)) as Record<string, ort.Tensor>;
     } catch (err) {
       // Shapes and types were checked; what is left is the model rejecting values (e.g. an index out of range).
       throw invalidArgument(`The model could not run on this input: ${(err as Error).message}`, { reason: (err as Error).message });
