@@ -5,6 +5,7 @@
  */
 import { trackingTables } from './0001-tracking.js';
 import { webhookTables } from './0004-webhooks.js';
+import { inferenceLogTables } from './0005-inference-log.js';
 
 export interface Migration {
   id: string;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '0001_tracking', sqlite: trackingTables('sqlite'), postgres: trackingTables('postgres') },
   // 0002_registry and 0003_data are being built on their branches.
   { id: '0004_webhooks', sqlite: webhookTables('sqlite'), postgres: webhookTables('postgres') },
+  { id: '0005_inference_log', sqlite: inferenceLogTables('sqlite'), postgres: inferenceLogTables('postgres') },
 ];

@@ -1,0 +1,99 @@
+/** What every InferenceLogStore backend must do, and the writer's behaviour over it. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InferenceLogStore } from './inference-log-store.js';
+import type { InferenceRecord } from './entities.js';
+import { InferenceLogWriter } from './inference-log-writer.js';
+
+export interface InferenceLogFixture {
+  store: InferenceLogStore;
+  cleanup(): Promise<void>;
+}
+
+const T0 = Date.UTC(2026, 0, 1);
+let n = 0;
+const record = (deployment: string, over: Partial<InferenceRecord> = {}): InferenceRecord => ({
+  deployment,
+  requestId: `req-${++n}`,
+  timestamp: T0 + n,
+  modelName: 'bikes',
+  modelVersion: '1',
+  variant: 'primary',
+  inputs: { hr: 8, temp: 0.5 },
+  outputs: { cnt: 123.5 },
+  latencyMs: 1.25,
+  ...over,
+});
+
+export function inferenceLogStoreContract(name: string, make: () => Promise<InferenceLogFixture>): void {
+  describe(`InferenceLogStore contract: ${name}`, () => {
+    let f: InferenceLogFixture;
+    beforeAll(async () => (f = await make()));
+    afterAll(() => f?.cleanup());
+
+    it('reads back a window in time order with inputs and outputs intact', async () => {
+      const recs = [record('a', { timestamp: T0 + 30 }), record('a', { timestamp: T0 + 10 }), record('a', { timestamp: T0 + 20, inputs: { s: 'ü', x: null } })];
+      await f.store.append(recs);
+      const got = await f.store.readWindow({ deployment: 'a', from: T0, to: T0 + 1000 });
+      expect(got.map((r) => r.timestamp)).toEqual([T0 + 10, T0 + 20, T0 + 30]);
+      expect(got[1]).toMatchObject({ inputs: { s: 'ü', x: null }, outputs: { cnt: 123.5 }, label: null, labelTimestamp: null, latencyMs: 1.25 });
+      expect(await f.store.readWindow({ deployment: 'a', from: T0 + 20, to: T0 + 30 })).toHaveLength(1);
+      expect(await f.store.readWindow({ deployment: 'other', from: T0, to: T0 + 1000 })).toEqual([]);
+    });
+
+    it('joins labels by request id whether they arrive after or before the prediction', async () => {
+      const early = record('b');
+      expect(await f.store.putLabels('b', [{ requestId: early.requestId, label: 140, timestamp: T0 + 500 }])).toBe(1);
+      const late = record('b');
+      await f.store.append([early, late, record('b')]);
+      expect(await f.store.putLabels('b', [{ requestId: late.requestId, label: 99 }])).toBe(1);
+      // A corrected label replaces the first one and is not counted as new.
+      expect(await f.store.putLabels('b', [{ requestId: late.requestId, label: 100 }])).toBe(0);
+      const labeled = await f.store.readWindow({ deployment: 'b', from: T0, to: T0 + 10_000, labeledOnly: true });
+      expect(labeled.map((r) => [r.requestId, r.label])).toEqual([
+        [early.requestId, 140],
+        [late.requestId, 100],
+      ]);
+      expect(labeled[0]!.labelTimestamp).toBe(T0 + 500);
+    });
+
+    it('filters by variant and version and counts by variant', async () => {
+      await f.store.append([record('c'), record('c', { variant: 'shadow', modelVersion: '2' }), record('c', { variant: 'shadow', modelVersion: '2' })]);
+      expect(await f.store.count('c', T0, T0 + 10_000)).toEqual({ primary: 1, shadow: 2 });
+      expect(await f.store.readWindow({ deployment: 'c', from: T0, to: T0 + 10_000, variant: 'shadow' })).toHaveLength(2);
+      expect(await f.store.readWindow({ deployment: 'c', from: T0, to: T0 + 10_000, modelVersion: '1' })).toHaveLength(1);
+    });
+
+    it('the writer samples primary traffic, keeps every shadow record and flushes on close', async () => {
+      let i = 0;
+      const writer = new InferenceLogWriter(f.store, { sampleRate: 0.5, random: () => (i++ % 2 ? 0.9 : 0.1), flushIntervalMs: 60_000 });
+      for (let k = 0; k < 10; k++) writer.log(record('d'));
+      for (let k = 0; k < 3; k++) writer.log(record('d', { variant: 'shadow' }));
+      expect(await f.store.count('d', T0, T0 + 1e9)).toEqual({ primary: 0, shadow: 0 });
+      await writer.close();
+      expect(await f.store.count('d', T0, T0 + 1e9)).toEqual({ primary: 5, shadow: 3 });
+    });
+
+    it('the writer keeps records through a store failure and writes them on the next flush', async () => {
+      let failNext = true;
+      const flaky: InferenceLogStore = {
+        ...f.store,
+        append: async (records) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('database is locked');
+          }
+          return f.store.append(records);
+        },
+      };
+      const errors: unknown[] = [];
+      const writer = new InferenceLogWriter(flaky, { flushIntervalMs: 60_000, onError: (e) => errors.push(e) });
+      writer.log(record('e'));
+      writer.log(record('e'));
+      await writer.flush();
+      expect(errors).toHaveLength(1);
+      await writer.close();
+      expect((await f.store.count('e', T0, T0 + 1e9)).primary).toBe(2);
+      expect(writer.dropped).toBe(0);
+    });
+  });
+}
