@@ -7,7 +7,7 @@ const request = (rows: number[][]) => ({ inputs: [{ name: 'x', shape: [rows.leng
 
 describe('dynamic batching (real ONNX Runtime)', () => {
   it('merges concurrent requests into fewer runtime calls and gives each caller exactly its own rows', async () => {
-    const m = await OnnxModel.load(linearModel([1, 10, 100], 0));
+    const m = await OnnxModel.load(linearModel([1, 10, 100], 0), { batching: true });
     const requests = Array.from({ length: 40 }, (_, i) => request(Array.from({ length: (i % 3) + 1 }, (_, r) => [i, r, 1])));
     const answers = await Promise.all(requests.map((r) => m.infer(r, 'lin')));
     answers.forEach((a, i) => {
@@ -20,7 +20,7 @@ describe('dynamic batching (real ONNX Runtime)', () => {
   });
 
   it('answers a lone request at once and respects the row limit', async () => {
-    const m = await OnnxModel.load(linearModel([1, 0, 0], 0), { maxBatchRows: 4 });
+    const m = await OnnxModel.load(linearModel([1, 0, 0], 0), { batching: true, maxBatchRows: 4 });
     await m.infer(request([[1, 0, 0]]), 'lin');
     expect(m.batcher!.stats).toEqual({ requests: 1, batches: 1 });
     await Promise.all(Array.from({ length: 12 }, () => m.infer(request([[1, 0, 0], [2, 0, 0]]), 'lin')));
@@ -29,11 +29,21 @@ describe('dynamic batching (real ONNX Runtime)', () => {
   });
 
   it('batches string tensors and keeps requests with different output lists apart', async () => {
-    const m = await OnnxModel.load(identityModel(ELEM.STRING, 1));
+    const m = await OnnxModel.load(identityModel(ELEM.STRING, 1), { batching: true });
     const answers = await Promise.all(
       ['a', 'b', 'c', 'd'].map((s, i) => m.infer({ inputs: [{ name: 'in', shape: [1, 1], datatype: 'BYTES', data: [s] }], ...(i % 2 ? { outputs: [{ name: 'out' }] } : {}) }, 'id')),
     );
     expect(answers.map((a) => a.outputs[0]!.data[0])).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('is off unless asked for, and with a queue delay waits to gather a lone request\'s company', async () => {
+    expect((await OnnxModel.load(linearModel([1, 0, 0], 0))).batcher).toBeNull();
+    const m = await OnnxModel.load(linearModel([1, 0, 0], 0), { batching: true, maxQueueDelayMs: 20 });
+    const first = m.infer(request([[1, 0, 0]]), 'lin');
+    await new Promise((r) => setTimeout(r, 5));
+    const second = m.infer(request([[2, 0, 0]]), 'lin');
+    expect((await Promise.all([first, second])).map((a) => a.outputs[0]!.data[0])).toEqual([1, 2]);
+    expect(m.batcher!.stats).toEqual({ requests: 2, batches: 1 });
   });
 
   it('batches only models whose inputs and outputs all have a free first dimension', () => {

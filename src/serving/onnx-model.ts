@@ -15,9 +15,10 @@ import { canBatch, DynamicBatcher } from './dynamic-batcher.js';
 export interface LoadOptions {
   /** Threads per session; serving many models on 2 cores wants 1 each. */
   intraOpThreads?: number;
-  /** Merge concurrent requests into one ORT call (default true; only models with a free batch dimension). */
+  /** Merge concurrent requests into one ORT call (default off; only models with a free batch dimension). */
   batching?: boolean;
   maxBatchRows?: number;
+  maxQueueDelayMs?: number;
 }
 
 export class OnnxModel {
@@ -31,8 +32,11 @@ export class OnnxModel {
     options: LoadOptions,
   ) {
     this.batcher =
-      options.batching !== false && canBatch(inputs, outputs)
-        ? new DynamicBatcher((feeds, names) => this.runNow(feeds, names), options.maxBatchRows ? { maxBatchRows: options.maxBatchRows } : {})
+      options.batching === true && canBatch(inputs, outputs)
+        ? new DynamicBatcher((feeds, names) => this.runNow(feeds, names), {
+            ...(options.maxBatchRows ? { maxBatchRows: options.maxBatchRows } : {}),
+            ...(options.maxQueueDelayMs ? { maxQueueDelayMs: options.maxQueueDelayMs } : {}),
+          })
         : null;
   }
 
