@@ -5,6 +5,7 @@
 import type { Generated } from 'kysely';
 import type { WebhookTables } from './webhook-tables.js';
 import type { InferenceLogTables } from './inference-log-tables.js';
+import type { DeploymentTables } from './deployment-tables.js';
 
 export interface ExperimentsTable {
   experiment_id: Generated<number>;
@@ -94,4 +95,4 @@ export interface TrackingTables {
  * Every table of the shared database. Each domain declares its tables in its own interface
  * (`registry-tables.ts`, `data-tables.ts`, ...) and is added here.
  */
-export interface Database extends TrackingTables, WebhookTables, InferenceLogTables {}
+export interface Database extends TrackingTables, WebhookTables, InferenceLogTables, DeploymentTables {}

@@ -6,6 +6,7 @@
 import { trackingTables } from './0001-tracking.js';
 import { webhookTables } from './0004-webhooks.js';
 import { inferenceLogTables } from './0005-inference-log.js';
+import { deploymentTables } from './0006-deployments.js';
 
 export interface Migration {
   id: string;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   // 0002_registry and 0003_data are being built on their branches.
   { id: '0004_webhooks', sqlite: webhookTables('sqlite'), postgres: webhookTables('postgres') },
   { id: '0005_inference_log', sqlite: inferenceLogTables('sqlite'), postgres: inferenceLogTables('postgres') },
+  { id: '0006_deployments', sqlite: deploymentTables('sqlite'), postgres: deploymentTables('postgres') },
 ];
