@@ -1,24 +1,27 @@
 /**
- * What the OIP endpoints serve: a name (a deployment's, as in KServe) resolved to a loaded model,
- * optionally pinned to a version. Deployments implement this with traffic policies; tests and
- * single-model serving use StaticServedModels.
+ * What the OIP endpoints serve: a name (a deployment's, as in KServe) answering inference requests,
+ * optionally pinned to one of the versions it serves. Deployments implement this with traffic
+ * policies; StaticServedModels serves fixed models (tests, single-model serving).
  */
 import type { OnnxModel } from './onnx-model.js';
 import { GyreError, notFound } from '../core/errors.js';
+import type { InferenceResponse, ModelMetadata } from './oip/protocol.js';
 
-export interface ResolvedModel {
-  model: OnnxModel;
-  /** The version that answers, reported as model_version. */
-  version?: string;
+export interface InferContext {
+  /** Request headers, lower-case (sticky routing reads one). */
+  headers: Record<string, string | string[] | undefined>;
+  /** The request's id for the inference log (and label joins): x-request-id, the body's id, or generated. */
+  requestId?: string;
 }
 
 export interface ServedModels {
-  /** Names with their versions, for listing. */
   names(): string[];
-  versions(name: string): string[];
-  /** The model answering for `name` (and `version`); NOT_FOUND if unknown, UNAVAILABLE while loading. */
-  resolve(name: string, version?: string): ResolvedModel;
-  /** True once every served model is loaded (readiness of the whole server). */
+  /** Metadata of the served name, or of one version it serves; NOT_FOUND / UNAVAILABLE otherwise. */
+  metadata(name: string, version?: string): ModelMetadata;
+  /** Throws NOT_FOUND for an unknown name or version, UNAVAILABLE (503) while loading. */
+  checkReady(name: string, version?: string): void;
+  infer(name: string, version: string | undefined, body: unknown, context: InferContext): Promise<InferenceResponse>;
+  /** True once every served model is loaded and warm (readiness of the whole server). */
   allReady(): boolean;
 }
 
@@ -32,25 +35,38 @@ export class StaticServedModels implements ServedModels {
   names(): string[] {
     return [...this.models.keys()];
   }
-  versions(name: string): string[] {
-    return [...(this.models.get(name)?.keys() ?? [])];
+  metadata(name: string, version?: string): ModelMetadata {
+    const { model, version: v } = this.resolve(name, version);
+    return model.metadata(name, version === undefined ? [...this.models.get(name)!.keys()] : [v]);
   }
-  resolve(name: string, version?: string): ResolvedModel {
+  checkReady(name: string, version?: string): void {
+    this.resolve(name, version);
+  }
+  infer(name: string, version: string | undefined, body: unknown): Promise<InferenceResponse> {
+    const { model, version: v } = this.resolve(name, version);
+    return model.infer(body, name, v);
+  }
+  allReady(): boolean {
+    return true;
+  }
+
+  private resolve(name: string, version?: string): { model: OnnxModel; version: string } {
     const versions = this.models.get(name);
-    if (!versions) throw notFound(`No model '${name}' is served here. Served: ${this.names().join(', ') || 'none'}.`, { model: name });
+    if (!versions) throw unknownModel(name, this.names());
     if (version === undefined) {
       // Unpinned: the newest version answers.
       const latest = [...versions.keys()].sort((a, b) => Number(b) - Number(a) || b.localeCompare(a))[0]!;
       return { model: versions.get(latest)!, version: latest };
     }
     const model = versions.get(version);
-    if (!model) throw notFound(`Model '${name}' has no served version '${version}'. Served versions: ${[...versions.keys()].join(', ')}.`, { model: name, version });
+    if (!model) throw unknownVersion(name, version, [...versions.keys()]);
     return { model, version };
-  }
-  allReady(): boolean {
-    return true;
   }
 }
 
+export const unknownModel = (name: string, served: string[]): GyreError =>
+  notFound(`No model '${name}' is served here. Served: ${served.join(', ') || 'none'}.`, { model: name });
+export const unknownVersion = (name: string, version: string, served: string[]): GyreError =>
+  notFound(`Model '${name}' does not serve version '${version}'. Served versions: ${served.join(', ') || 'none'}.`, { model: name, version });
 /** For deployments still loading: OIP answers 503 with this. */
 export const notReady = (name: string): GyreError => new GyreError('UNAVAILABLE', `Model '${name}' is loading; retry shortly.`, { model: name });

@@ -29,24 +29,18 @@ export async function oipPlugin(app: FastifyInstance, opts: { served: ServedMode
     return reply.status(ready ? 200 : 503).send({ ready });
   });
 
-  const metadata = async (p: ModelParams) => {
-    const { model } = served.resolve(p.model, p.version);
-    return model.metadata(p.model, p.version === undefined ? served.versions(p.model) : [p.version]);
-  };
-  app.get<{ Params: ModelParams }>('/v2/models/:model', async (req) => metadata(req.params));
-  app.get<{ Params: ModelParams }>('/v2/models/:model/versions/:version', async (req) => metadata(req.params));
+  app.get<{ Params: ModelParams }>('/v2/models/:model', async (req) => served.metadata(req.params.model));
+  app.get<{ Params: ModelParams }>('/v2/models/:model/versions/:version', async (req) => served.metadata(req.params.model, req.params.version));
 
-  const ready = async (p: ModelParams) => {
-    served.resolve(p.model, p.version); // NOT_FOUND or UNAVAILABLE (503) are thrown
+  const ready = (p: ModelParams) => {
+    served.checkReady(p.model, p.version); // NOT_FOUND (404) or UNAVAILABLE (503) are thrown
     return { name: p.model, ...(p.version !== undefined ? { version: p.version } : {}), ready: true };
   };
   app.get<{ Params: ModelParams }>('/v2/models/:model/ready', async (req) => ready(req.params));
   app.get<{ Params: ModelParams }>('/v2/models/:model/versions/:version/ready', async (req) => ready(req.params));
 
-  const infer = async (p: ModelParams, body: unknown) => {
-    const { model, version } = served.resolve(p.model, p.version);
-    return model.infer(body, p.model, version);
-  };
-  app.post<{ Params: ModelParams }>('/v2/models/:model/infer', async (req) => infer(req.params, req.body));
-  app.post<{ Params: ModelParams }>('/v2/models/:model/versions/:version/infer', async (req) => infer(req.params, req.body));
+  app.post<{ Params: ModelParams }>('/v2/models/:model/infer', async (req) => served.infer(req.params.model, undefined, req.body, { headers: req.headers }));
+  app.post<{ Params: ModelParams }>('/v2/models/:model/versions/:version/infer', async (req) =>
+    served.infer(req.params.model, req.params.version, req.body, { headers: req.headers }),
+  );
 }

@@ -1,0 +1,178 @@
+/**
+ * One deployment, live: the model versions its spec names, loaded and warm, and the route that
+ * sends each request to one of them. A refresh re-resolves the references (an alias may have
+ * moved), loads and warms any new version beside the serving ones, then swaps the whole route in
+ * one assignment — a request sees the old route or the new, never a mix — and retires versions no
+ * longer routed once their in-flight requests finish. A version that fails to load leaves the
+ * current route serving and is reported as an event.
+ */
+import { randomUUID } from 'node:crypto';
+import { OnnxModel } from '../onnx-model.js';
+import type { LoadOptions } from '../onnx-model.js';
+import { LoadedVersion } from './loaded-version.js';
+import { warmUpRequest } from './warm-up.js';
+import { pickVariant } from './traffic.js';
+import type { DeploymentSpec, Variant } from './entities.js';
+import type { ModelSource, ResolvedModel } from './model-source.js';
+import type { InferenceLogWriter } from '../inference-log/inference-log-writer.js';
+import type { InferenceResponse, ModelMetadata } from '../oip/protocol.js';
+import { notReady, unknownVersion } from '../served-models.js';
+import type { InferContext } from '../served-models.js';
+
+export interface ServingEvent {
+  type: 'model_loaded' | 'model_load_failed' | 'traffic_switched';
+  deployment: string;
+  at: number;
+  detail: Record<string, unknown>;
+}
+
+export interface RuntimeDeps {
+  source: ModelSource;
+  log?: InferenceLogWriter;
+  onEvent?: (event: ServingEvent) => void;
+}
+
+interface Route {
+  spec: DeploymentSpec;
+  variants: { variant: Variant; loaded: LoadedVersion }[];
+  shadow: LoadedVersion | null;
+}
+
+export class DeploymentRuntime {
+  private route: Route | null = null;
+  private readonly loaded = new Map<string, LoadedVersion>();
+  private refreshing: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly name: string,
+    private spec: DeploymentSpec,
+    private readonly deps: RuntimeDeps,
+  ) {}
+
+  get ready(): boolean {
+    return this.route !== null;
+  }
+
+  /** The versions serving now, as `{variant, model, version}`. */
+  serving(): { variant: string; modelName: string; version: string }[] {
+    if (!this.route) return [];
+    const rows = this.route.variants.map((v) => ({ variant: v.variant.name, modelName: v.loaded.resolved.modelName, version: v.loaded.resolved.version }));
+    if (this.route.shadow) rows.push({ variant: 'shadow', modelName: this.route.shadow.resolved.modelName, version: this.route.shadow.resolved.version });
+    return rows;
+  }
+
+  /** Applies a new spec (or re-resolves the current one when omitted); serialized per deployment. */
+  refresh(spec: DeploymentSpec = this.spec): Promise<void> {
+    this.refreshing = this.refreshing.then(() => this.doRefresh(spec));
+    return this.refreshing;
+  }
+
+  private async doRefresh(spec: DeploymentSpec): Promise<void> {
+    this.spec = spec;
+    let variants: Route['variants'];
+    let shadow: LoadedVersion | null = null;
+    try {
+      variants = [];
+      for (const variant of spec.variants) variants.push({ variant, loaded: await this.load(await this.deps.source.resolve(variant.model)) });
+      if (spec.shadow) shadow = await this.load(await this.deps.source.resolve(spec.shadow.model));
+    } catch (err) {
+      this.emit('model_load_failed', { error: (err as Error).message, keptServing: this.serving() });
+      return;
+    }
+    const before = this.serving();
+    this.route = { spec, variants, shadow };
+    const after = this.serving();
+    if (JSON.stringify(before) !== JSON.stringify(after)) this.emit('traffic_switched', { from: before, to: after });
+    const inUse = new Set([...variants.map((v) => v.loaded), ...(shadow ? [shadow] : [])]);
+    for (const [digest, lv] of this.loaded) {
+      if (inUse.has(lv)) continue;
+      this.loaded.delete(digest);
+      void lv.retire();
+    }
+  }
+
+  private async load(resolved: ResolvedModel): Promise<LoadedVersion> {
+    const cached = this.loaded.get(resolved.packageDigest);
+    if (cached) return cached;
+    const started = performance.now();
+    const options: LoadOptions = this.spec.batching ? { batching: true, ...this.spec.batching } : {};
+    const model = await OnnxModel.load(await this.deps.source.loadOnnx(resolved), options);
+    try {
+      await model.infer(warmUpRequest(model), this.name);
+    } catch (err) {
+      await model.release();
+      throw new Error(`version ${resolved.version} of '${resolved.modelName}' loads but fails its warm-up request: ${(err as Error).message}`);
+    }
+    const lv = new LoadedVersion(resolved, model, performance.now() - started);
+    this.loaded.set(resolved.packageDigest, lv);
+    this.emit('model_loaded', { modelName: resolved.modelName, version: resolved.version, loadMs: Math.round(lv.loadMs) });
+    return lv;
+  }
+
+  metadata(version?: string): ModelMetadata {
+    const route = this.requireRoute();
+    const lv = version === undefined ? route.variants[0]!.loaded : this.pinned(route, version);
+    return lv.model.metadata(this.name, version === undefined ? [...new Set(route.variants.map((v) => v.loaded.resolved.version))] : [version]);
+  }
+
+  checkReady(version?: string): void {
+    const route = this.requireRoute();
+    if (version !== undefined) this.pinned(route, version);
+  }
+
+  async infer(version: string | undefined, body: unknown, context: InferContext): Promise<InferenceResponse> {
+    const route = this.requireRoute();
+    const started = performance.now();
+    const header = route.spec.stickyHeader ? context.headers[route.spec.stickyHeader.toLowerCase()] : undefined;
+    const pick = version === undefined ? pickVariant(route.spec, Array.isArray(header) ? header[0] : header) : null;
+    const lv = pick ? route.variants.find((v) => v.variant === pick.variant)!.loaded : this.pinned(route, version!);
+    const response = await lv.infer(body, this.name);
+    const requestId = context.requestId ?? (typeof response.id === 'string' ? response.id : randomUUID());
+    this.record(requestId, 'primary', lv, body, response, performance.now() - started);
+    if (pick?.shadow && route.shadow) {
+      const shadow = route.shadow;
+      const t0 = performance.now();
+      // Mirrored after the answer is computed: the shadow never delays or fails the request.
+      shadow.infer(body, this.name).then(
+        (r) => this.record(requestId, 'shadow', shadow, body, r, performance.now() - t0),
+        () => {},
+      );
+    }
+    return response;
+  }
+
+  private record(requestId: string, variant: 'primary' | 'shadow', lv: LoadedVersion, body: unknown, response: InferenceResponse, latencyMs: number): void {
+    this.deps.log?.log({
+      deployment: this.name,
+      requestId,
+      timestamp: Date.now(),
+      modelName: lv.resolved.modelName,
+      modelVersion: lv.resolved.version,
+      variant,
+      inputs: Object.fromEntries(((body as { inputs?: { name: string; data: unknown }[] }).inputs ?? []).map((i) => [i.name, i.data])),
+      outputs: Object.fromEntries(response.outputs.map((o) => [o.name, o.data])),
+      latencyMs,
+    });
+  }
+
+  private requireRoute(): Route {
+    if (!this.route) throw notReady(this.name);
+    return this.route;
+  }
+
+  private pinned(route: Route, version: string): LoadedVersion {
+    const hit = route.variants.find((v) => v.loaded.resolved.version === version);
+    if (!hit) throw unknownVersion(this.name, version, [...new Set(route.variants.map((v) => v.loaded.resolved.version))]);
+    return hit.loaded;
+  }
+
+  private emit(type: ServingEvent['type'], detail: Record<string, unknown>): void {
+    this.deps.onEvent?.({ type, deployment: this.name, at: Date.now(), detail });
+  }
+
+  async close(): Promise<void> {
+    this.route = null;
+    await Promise.all([...this.loaded.values()].map((lv) => lv.retire()));
+    this.loaded.clear();
+  }
+}
