@@ -17,6 +17,8 @@ import type { ModelSource, ResolvedModel } from './model-source.js';
 import type { InferenceLogWriter } from '../inference-log/inference-log-writer.js';
 import type { InferenceResponse, ModelMetadata } from '../oip/protocol.js';
 import { notReady, unknownVersion } from '../served-models.js';
+import type { ServingMetrics } from '../serving-metrics.js';
+import { GyreError } from '../../core/errors.js';
 import type { InferContext } from '../served-models.js';
 
 export interface ServingEvent {
@@ -30,6 +32,9 @@ export interface RuntimeDeps {
   source: ModelSource;
   log?: InferenceLogWriter;
   onEvent?: (event: ServingEvent) => void;
+  metrics?: ServingMetrics;
+  /** Requests answered at once per deployment; beyond it, 503 with Retry-After (default 256). */
+  maxInFlight?: number;
 }
 
 interface Route {
@@ -42,6 +47,7 @@ export class DeploymentRuntime {
   private route: Route | null = null;
   private readonly loaded = new Map<string, LoadedVersion>();
   private refreshing: Promise<void> = Promise.resolve();
+  private inFlight = 0;
 
   constructor(
     readonly name: string,
@@ -77,6 +83,7 @@ export class DeploymentRuntime {
       if (spec.shadow) shadow = await this.load(await this.deps.source.resolve(spec.shadow.model));
     } catch (err) {
       this.emit('model_load_failed', { error: (err as Error).message, keptServing: this.serving() });
+      this.deps.metrics?.loadFailures.inc({ deployment: this.name });
       return;
     }
     const before = this.serving();
@@ -106,6 +113,7 @@ export class DeploymentRuntime {
     const lv = new LoadedVersion(resolved, model, performance.now() - started);
     this.loaded.set(resolved.packageDigest, lv);
     this.emit('model_loaded', { modelName: resolved.modelName, version: resolved.version, loadMs: Math.round(lv.loadMs) });
+    this.deps.metrics?.loadSeconds.observe({ deployment: this.name, model: resolved.modelName, version: resolved.version }, lv.loadMs / 1000);
     return lv;
   }
 
@@ -122,11 +130,38 @@ export class DeploymentRuntime {
 
   async infer(version: string | undefined, body: unknown, context: InferContext): Promise<InferenceResponse> {
     const route = this.requireRoute();
+    // Back-pressure: a bounded number of requests per deployment, never an unbounded queue.
+    if (this.inFlight >= (this.deps.maxInFlight ?? 256)) {
+      this.deps.metrics?.rejected.inc({ deployment: this.name });
+      throw new GyreError('UNAVAILABLE', `Deployment '${this.name}' is at its in-flight limit; retry shortly.`, { deployment: this.name, retryAfterSeconds: 1 });
+    }
+    this.inFlight++;
+    this.deps.metrics?.inFlight.inc({ deployment: this.name });
+    try {
+      return await this.answer(route, version, body, context);
+    } finally {
+      this.inFlight--;
+      this.deps.metrics?.inFlight.dec({ deployment: this.name });
+    }
+  }
+
+  private async answer(route: Route, version: string | undefined, body: unknown, context: InferContext): Promise<InferenceResponse> {
     const started = performance.now();
     const header = route.spec.stickyHeader ? context.headers[route.spec.stickyHeader.toLowerCase()] : undefined;
     const pick = version === undefined ? pickVariant(route.spec, Array.isArray(header) ? header[0] : header) : null;
     const lv = pick ? route.variants.find((v) => v.variant === pick.variant)!.loaded : this.pinned(route, version!);
-    const response = await lv.infer(body, this.name);
+    const labels = { deployment: this.name, model: lv.resolved.modelName, version: lv.resolved.version };
+    let response: InferenceResponse;
+    try {
+      response = await lv.infer(body, this.name);
+    } catch (err) {
+      this.deps.metrics?.requests.inc({ ...labels, status: err instanceof GyreError && err.status < 500 ? 'client_error' : 'server_error' });
+      throw err;
+    }
+    this.deps.metrics?.requests.inc({ ...labels, status: 'ok' });
+    this.deps.metrics?.latency.observe(labels, (performance.now() - started) / 1000);
+    const rows = (body as { inputs?: { shape?: number[] }[] }).inputs?.[0]?.shape?.[0];
+    if (typeof rows === 'number') this.deps.metrics?.batchRows.observe({ deployment: this.name }, rows);
     const requestId = context.requestId ?? (typeof response.id === 'string' ? response.id : randomUUID());
     this.record(requestId, 'primary', lv, body, response, performance.now() - started);
     if (pick?.shadow && route.shadow) {
