@@ -11,6 +11,7 @@ import { WebhookService } from './webhooks/webhook-service.js';
 import type { WebhookStore } from './webhooks/webhook-store.js';
 import type { EventSource } from './webhooks/entities.js';
 import { SqlWebhookStore } from './stores/sql/sql-webhook-store.js';
+import { Registry } from 'prom-client';
 
 export interface Services {
   tracking: TrackingService;
@@ -20,6 +21,8 @@ export interface Services {
   webhookStore: WebhookStore;
   /** Domain event outboxes that webhooks subscribe to, by source name. */
   eventSources: Record<string, EventSource>;
+  /** Prometheus registry of this process's metrics, exposed at /metrics. */
+  metrics: Registry;
   close(): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
     webhooks: new WebhookService(webhookStore, knownEventTypes(eventSources)),
     webhookStore,
     eventSources,
+    metrics: new Registry(),
     tracking,
     runArtifacts: new RunArtifacts(tracking, stores.artifacts),
     artifactStore: stores.artifacts,

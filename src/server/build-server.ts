@@ -11,6 +11,7 @@ import { nativeErrorResponse } from './http-errors.js';
 import { registerTrackingRoutes } from './routes/tracking-routes.js';
 import { registerRunArtifactRoutes } from './routes/run-artifact-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
+import { registerMetrics } from './http-metrics.js';
 import { mlflowPlugin } from './mlflow-compat/mlflow-plugin.js';
 import { GYRE_VERSION } from '../core/version.js';
 import { ResponseCache } from './response-cache.js';
@@ -45,6 +46,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   app.get('/health', async () => ({ status: 'ok', version: GYRE_VERSION }));
+  registerMetrics(app, services.metrics);
 
   await app.register(
     async (api) => {
