@@ -4,6 +4,7 @@
  */
 import type { Generated } from 'kysely';
 import type { WebhookTables } from './webhook-tables.js';
+import type { RegistryTables } from './registry-tables.js';
 import type { InferenceLogTables } from './inference-log-tables.js';
 import type { DeploymentTables } from './deployment-tables.js';
 
@@ -95,4 +96,4 @@ export interface TrackingTables {
  * Every table of the shared database. Each domain declares its tables in its own interface
  * (`registry-tables.ts`, `data-tables.ts`, ...) and is added here.
  */
-export interface Database extends TrackingTables, WebhookTables, InferenceLogTables, DeploymentTables {}
+export interface Database extends TrackingTables, RegistryTables, WebhookTables, InferenceLogTables, DeploymentTables {}

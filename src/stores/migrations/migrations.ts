@@ -4,6 +4,7 @@
  * Never edit a released entry: add a new one.
  */
 import { trackingTables } from './0001-tracking.js';
+import { registryTables } from './0002-registry.js';
 import { webhookTables } from './0004-webhooks.js';
 import { inferenceLogTables } from './0005-inference-log.js';
 import { deploymentTables } from './0006-deployments.js';
@@ -17,7 +18,8 @@ export interface Migration {
 // One entry per file `NNNN-<domain>.ts`; the id is what the migrations table records.
 export const MIGRATIONS: readonly Migration[] = [
   { id: '0001_tracking', sqlite: trackingTables('sqlite'), postgres: trackingTables('postgres') },
-  // 0002_registry and 0003_data are being built on their branches.
+  { id: '0002_registry', sqlite: registryTables('sqlite'), postgres: registryTables('postgres') },
+  // 0003_data is being built on its branch.
   { id: '0004_webhooks', sqlite: webhookTables('sqlite'), postgres: webhookTables('postgres') },
   { id: '0005_inference_log', sqlite: inferenceLogTables('sqlite'), postgres: inferenceLogTables('postgres') },
   { id: '0006_deployments', sqlite: deploymentTables('sqlite'), postgres: deploymentTables('postgres') },

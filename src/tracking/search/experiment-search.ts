@@ -13,9 +13,9 @@ import type {
   ExperimentOrderAttribute,
   ExperimentOrderKey,
   ExperimentStringField,
-  NumericOperator,
 } from './filter-ast.js';
 import { parseExperimentFilter, parseExperimentOrderBy } from './experiment-filter-parser.js';
+import { compareStrings, NUMERIC_TESTS, stringTest } from './in-memory-match.js';
 
 const DEFAULT_MAX_RESULTS = 1000;
 
@@ -41,81 +41,6 @@ type Predicate = (candidate: Candidate) => boolean;
 
 // ---------------------------------------------------------------------------------------------
 // Filter evaluation
-
-const NUMERIC_TESTS: Readonly<Record<NumericOperator, (a: number, b: number) => boolean>> = {
-  '=': (a, b) => a === b,
-  '!=': (a, b) => a !== b,
-  '>': (a, b) => a > b,
-  '>=': (a, b) => a >= b,
-  '<': (a, b) => a < b,
-  '<=': (a, b) => a <= b,
-};
-
-const ANY_RUN = Symbol('%');
-const ONE_CHAR = Symbol('_');
-type LikeToken = typeof ANY_RUN | typeof ONE_CHAR | string;
-
-/**
- * Compiles a LIKE pattern: `%` is any run of characters, `_` exactly one, `\` makes the next
- * character literal. Matching is the two-pointer wildcard walk rather than a RegExp, so a pattern
- * full of `%` cannot backtrack exponentially against a long tag value.
- */
-function likeMatcher(pattern: string, ignoreCase: boolean): (value: string) => boolean {
-  const fold = ignoreCase ? (ch: string) => ch.toLowerCase() : (ch: string) => ch;
-  const chars = Array.from(pattern);
-  const tokens: LikeToken[] = [];
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i];
-    // The parser refuses a trailing lone backslash, so an escape always has a character to take.
-    if (ch === '\\') tokens.push(fold(chars[++i]));
-    else if (ch === '%') tokens.push(ANY_RUN);
-    else if (ch === '_') tokens.push(ONE_CHAR);
-    else tokens.push(fold(ch));
-  }
-  return (value) => {
-    const text = Array.from(value, fold);
-    let t = 0;
-    let p = 0;
-    let lastAnyRun = -1;
-    let resumeAt = 0;
-    while (t < text.length) {
-      const token = tokens[p];
-      if (p < tokens.length && token !== ANY_RUN && (token === ONE_CHAR || token === text[t])) {
-        p++;
-        t++;
-      } else if (token === ANY_RUN) {
-        // Try the shortest run first; on a later mismatch, let this % swallow one more character.
-        lastAnyRun = p++;
-        resumeAt = t;
-      } else if (lastAnyRun >= 0) {
-        p = lastAnyRun + 1;
-        t = ++resumeAt;
-      } else {
-        return false;
-      }
-    }
-    while (tokens[p] === ANY_RUN) p++;
-    return p === tokens.length;
-  };
-}
-
-function stringTest(comparison: Exclude<ExperimentComparison, { kind: 'numeric' }>): (value: string) => boolean {
-  if (comparison.kind === 'list') {
-    const values = new Set(comparison.values);
-    return comparison.op === 'IN' ? (v) => values.has(v) : (v) => !values.has(v);
-  }
-  const expected = comparison.value;
-  switch (comparison.op) {
-    case '=':
-      return (v) => v === expected;
-    case '!=':
-      return (v) => v !== expected;
-    case 'LIKE':
-      return likeMatcher(expected, false);
-    case 'ILIKE':
-      return likeMatcher(expected, true);
-  }
-}
 
 function stringReader(field: ExperimentStringField): (candidate: Candidate) => string | undefined {
   if (field.type === 'tag') {
@@ -157,11 +82,6 @@ function compileFilter(expr: ExperimentFilterExpr): Predicate {
 
 // ---------------------------------------------------------------------------------------------
 // Ordering
-
-function compareStrings(a: string, b: string): number {
-  // Code-unit order, not localeCompare: the same on every machine, whatever its locale.
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 const DIGITS = /^\d+$/;
 
