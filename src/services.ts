@@ -12,9 +12,13 @@ import type { WebhookStore } from './webhooks/webhook-store.js';
 import type { EventSource } from './webhooks/entities.js';
 import { SqlWebhookStore } from './stores/sql/sql-webhook-store.js';
 import { Registry } from 'prom-client';
+import { RegistryService } from './registry/registry-service.js';
+import { registryEventSource } from './registry/registry-event-source.js';
+import { SqlRegistryStore } from './stores/sql/sql-registry-store.js';
 
 export interface Services {
   tracking: TrackingService;
+  registry: RegistryService;
   runArtifacts: RunArtifacts;
   artifactStore: ArtifactStore;
   webhooks: WebhookService;
@@ -29,9 +33,11 @@ export interface Services {
 export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUrl' | 'artifactsUrl'>): Promise<Services> {
   const stores = await openStores(config);
   const tracking = new TrackingService(stores.tracking);
+  const registry = new RegistryService(new SqlRegistryStore(stores.database.db), (runId) => latestMetrics(tracking, runId));
   const webhookStore = new SqlWebhookStore(stores.database.db);
-  const eventSources: Record<string, EventSource> = {};
+  const eventSources: Record<string, EventSource> = { registry: registryEventSource(registry) };
   return {
+    registry,
     webhooks: new WebhookService(webhookStore, knownEventTypes(eventSources)),
     webhookStore,
     eventSources,
@@ -46,4 +52,10 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
 /** Event types the wired sources can emit; empty (accept any well-formed pattern) until one is wired. */
 function knownEventTypes(sources: Record<string, EventSource>): string[] {
   return Object.values(sources).flatMap((s) => (s as EventSource & { eventTypes?: readonly string[] }).eventTypes ?? []);
+}
+
+/** A run's latest metric values, for the registry's policy gates. */
+async function latestMetrics(tracking: TrackingService, runId: string): Promise<Record<string, number>> {
+  const run = await tracking.getRun(runId);
+  return Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value]));
 }

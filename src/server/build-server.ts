@@ -66,6 +66,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     { prefix: '/api/v1' },
   );
 
-  await app.register(mlflowPlugin, { tracking: services.tracking, runArtifacts: services.runArtifacts, artifactStore: services.artifactStore, cache });
+  await app.register(mlflowPlugin, { registry: services.registry, tracking: services.tracking, runArtifacts: services.runArtifacts, artifactStore: services.artifactStore, cache });
   return app;
 }

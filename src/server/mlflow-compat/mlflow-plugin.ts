@@ -12,12 +12,15 @@ import { mlflowErrorResponse } from '../http-errors.js';
 import type { ResponseCache } from '../response-cache.js';
 import { mlflowTrackingRoutes } from './tracking-routes.js';
 import { registerMlflowArtifactRoutes } from './artifact-routes.js';
+import { mlflowRegistryRoutes } from './registry-routes.js';
+import type { RegistryService } from '../../registry/registry-service.js';
 
 export interface MlflowPluginOptions {
   tracking: TrackingService;
   runArtifacts: RunArtifacts;
   artifactStore: ArtifactStore;
   cache: ResponseCache;
+  registry: RegistryService;
 }
 
 const sendMlflowError = (err: unknown, reply: FastifyReply) => {
@@ -27,7 +30,7 @@ const sendMlflowError = (err: unknown, reply: FastifyReply) => {
 };
 
 export async function mlflowPlugin(app: FastifyInstance, opts: MlflowPluginOptions): Promise<void> {
-  const routes = mlflowTrackingRoutes(opts.tracking, opts.runArtifacts, opts.cache);
+  const routes = [...mlflowTrackingRoutes(opts.tracking, opts.runArtifacts, opts.cache), ...mlflowRegistryRoutes(opts.registry)];
   for (const prefix of ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow']) {
     await app.register(async (scope) => {
       scope.setErrorHandler((err, _req, reply) => sendMlflowError(err, reply));
@@ -44,11 +47,12 @@ export async function mlflowPlugin(app: FastifyInstance, opts: MlflowPluginOptio
           url: `/${route.path}`,
           ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
           handler: async (req: FastifyRequest, reply: FastifyReply) => {
-            if (route.method === 'POST' && req.headers['content-type'] === undefined) {
+            if (route.method !== 'GET' && req.headers['content-type'] === undefined) {
               throw invalidArgument('Bad Request. Content-Type header is missing; send the request as application/json.');
             }
             const input = (route.method === 'GET' ? req.query : req.body) ?? {};
-            const body = await route.handle(input as Record<string, unknown>);
+            const user = req.headers['x-gyre-user'];
+            const body = await route.handle(input as Record<string, unknown>, { user: typeof user === 'string' && user ? user : 'anonymous' });
             // Already-serialised JSON (long metric histories): send it as is.
             return typeof body === 'string' || Buffer.isBuffer(body) ? reply.type('application/json; charset=utf-8').send(body) : body;
           },

@@ -25,13 +25,18 @@ import {
 } from './wire.js';
 
 type Json = Record<string, unknown>;
+/** Who makes an MLflow request: X-Gyre-User until authentication lands, else 'anonymous'. */
+export interface MlflowContext {
+  user: string;
+}
+
 export interface MlflowRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   /** Body limit in bytes when MLflow sets one for the endpoint. */
   bodyLimit?: number;
   /** The response body: an object, or JSON already serialised (text or UTF-8 bytes). */
-  handle(req: Json): Promise<Json | string | Buffer>;
+  handle(req: Json, ctx: MlflowContext): Promise<Json | string | Buffer>;
 }
 
 const VIEW_TYPES: Record<string, ViewType> = { '1': 'ACTIVE_ONLY', '2': 'DELETED_ONLY', '3': 'ALL', ACTIVE_ONLY: 'ACTIVE_ONLY', DELETED_ONLY: 'DELETED_ONLY', ALL: 'ALL' };
