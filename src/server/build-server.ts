@@ -11,6 +11,7 @@ import { nativeErrorResponse } from './http-errors.js';
 import { registerTrackingRoutes } from './routes/tracking-routes.js';
 import { registerRunArtifactRoutes } from './routes/run-artifact-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
+import { registerRegistryRoutes } from './routes/registry-routes.js';
 import { registerMetrics } from './http-metrics.js';
 import { mlflowPlugin } from './mlflow-compat/mlflow-plugin.js';
 import { GYRE_VERSION } from '../core/version.js';
@@ -62,6 +63,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       registerTrackingRoutes(api, services.tracking, cache);
       await api.register(async (scope) => registerRunArtifactRoutes(scope, services.runArtifacts));
       registerWebhookRoutes(api, services.webhooks);
+      registerRegistryRoutes(api, services.registry);
     },
     { prefix: '/api/v1' },
   );

@@ -22,15 +22,15 @@ export class RestClient {
     return u.toString();
   }
 
-  async json<T>(method: string, path: string, body?: unknown, query?: Record<string, string | number | string[] | undefined>): Promise<T> {
-    const res = await this.send(method, this.url(path, query), body === undefined ? undefined : JSON.stringify(body), body === undefined ? undefined : 'application/json');
+  async json<T>(method: string, path: string, body?: unknown, query?: Record<string, string | number | string[] | undefined>, headers?: Record<string, string>): Promise<T> {
+    const res = await this.send(method, this.url(path, query), body === undefined ? undefined : JSON.stringify(body), body === undefined ? undefined : 'application/json', headers);
     if (res.status === 204) return undefined as T;
     return (await res.json()) as T;
   }
 
   /** Sends a raw request; throws the server's GyreError on a non-2xx answer. */
-  async send(method: string, url: string, body?: RequestInit['body'], contentType?: string): Promise<Response> {
-    const headers: Record<string, string> = {};
+  async send(method: string, url: string, body?: RequestInit['body'], contentType?: string, extraHeaders: Record<string, string> = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...extraHeaders };
     if (contentType) headers['content-type'] = contentType;
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let res: Response;
