@@ -29,7 +29,7 @@ describe('reading ONNX graphs', () => {
 
 describe('model packages', () => {
   it('wraps a bare [N,3] model: features read off the graph (or named), the example runs, the digest is stable', async () => {
-    const a = await buildModelPackage(linear3(), { name: 'lin', createdAt: undefined } as never);
+    const a = await buildModelPackage(linear3(), { name: 'lin' });
     expect(a.manifest.inputs.map((f) => [f.name, f.type, f.tensor, f.column])).toEqual([
       ['x_0', 'number', 'x', 0],
       ['x_1', 'number', 'x', 1],

@@ -6,6 +6,7 @@
  * - `zipmapClassifier`: LinearClassifier over [N,2] with a `label` tensor and a ZipMap
  *   `probabilities` output (a sequence of maps), exactly skl2onnx's default classifier layout.
  */
+import onnxProto from 'onnx-proto';
 import { buildOnnxModel } from './onnx-builder.js';
 import { ONNX_ELEM as E } from './onnx-types.js';
 import { linearModel } from '../test-support/tiny-onnx.js';
@@ -60,7 +61,6 @@ function withZipMapOutputType(bytes: Uint8Array): Uint8Array {
   return patchOutput(bytes, 'output_probability');
 }
 
-import onnxProto from 'onnx-proto';
 function patchOutput(bytes: Uint8Array, name: string): Uint8Array {
   const { onnx } = onnxProto;
   const m = onnx.ModelProto.decode(bytes);
