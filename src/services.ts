@@ -15,10 +15,13 @@ import { Registry } from 'prom-client';
 import { RegistryService } from './registry/registry-service.js';
 import { registryEventSource } from './registry/registry-event-source.js';
 import { SqlRegistryStore } from './stores/sql/sql-registry-store.js';
+import { LocalModelsApi } from './models/models-api.js';
 
 export interface Services {
   tracking: TrackingService;
   registry: RegistryService;
+  /** Register ONNX files as versions, lineage, model cards. */
+  models: LocalModelsApi;
   runArtifacts: RunArtifacts;
   artifactStore: ArtifactStore;
   webhooks: WebhookService;
@@ -38,6 +41,7 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
   const eventSources: Record<string, EventSource> = { registry: registryEventSource(registry) };
   return {
     registry,
+    models: new LocalModelsApi({ registry, tracking, artifacts: stores.artifacts }),
     webhooks: new WebhookService(webhookStore, knownEventTypes(eventSources)),
     webhookStore,
     eventSources,

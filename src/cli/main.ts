@@ -7,6 +7,7 @@ import { registerRunCommand } from './run-command.js';
 import { registerExperimentsCommand } from './experiments-command.js';
 import { registerRunsCommand } from './runs-command.js';
 import { registerWebhooksCommand } from './webhooks-command.js';
+import { registerModelsCommand } from './models-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('gyre')
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerExperimentsCommand(program);
   registerRunsCommand(program);
+  registerModelsCommand(program);
   registerWebhooksCommand(program);
   return program;
 }

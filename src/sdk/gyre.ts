@@ -22,6 +22,10 @@ import { RestRunArtifacts } from '../stores/rest/rest-run-artifacts.js';
 import { ActiveRun } from './active-run.js';
 import type { WebhookApi } from '../webhooks/webhook-api.js';
 import { RestWebhookApi } from '../stores/rest/rest-webhook-api.js';
+import type { RegistryApi } from '../registry/registry-api.js';
+import { RestRegistryApi } from '../stores/rest/rest-registry-api.js';
+import type { ModelsApi } from '../models/models-api.js';
+import { RestModelsApi } from '../models/models-api.js';
 
 export interface StartRunOptions {
   /** Experiment name (created if missing) or use `experimentId`; default the Default experiment. */
@@ -41,6 +45,10 @@ export class Gyre {
     readonly artifacts: RunArtifactAccess,
     /** Webhook subscriptions and their delivery log. */
     readonly webhooks: WebhookApi,
+    /** The model registry: models, versions, aliases, approvals. */
+    readonly registry: RegistryApi,
+    /** Register ONNX files as versions; lineage; model cards. */
+    readonly models: ModelsApi,
     readonly config: GyreConfig,
     private readonly onClose: () => Promise<void>,
   ) {}
@@ -81,8 +89,8 @@ export async function connect(overrides: ConfigOverrides & { url?: string } = {}
   const config = resolveConfig({ ...overrides, ...(overrides.url ? { remoteUrl: overrides.url } : {}) });
   if (config.remoteUrl) {
     const client = new RestClient(config.remoteUrl, config.token);
-    return new Gyre(new TrackingService(new RestTrackingStore(client)), new RestRunArtifacts(client), new RestWebhookApi(client), config, async () => {});
+    return new Gyre(new TrackingService(new RestTrackingStore(client)), new RestRunArtifacts(client), new RestWebhookApi(client), new RestRegistryApi(client), new RestModelsApi(client), config, async () => {});
   }
   const services = await openServices(config);
-  return new Gyre(services.tracking, services.runArtifacts, services.webhooks, config, () => services.close());
+  return new Gyre(services.tracking, services.runArtifacts, services.webhooks, services.registry, services.models, config, () => services.close());
 }

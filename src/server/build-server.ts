@@ -12,6 +12,7 @@ import { registerTrackingRoutes } from './routes/tracking-routes.js';
 import { registerRunArtifactRoutes } from './routes/run-artifact-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import { registerRegistryRoutes } from './routes/registry-routes.js';
+import { registerModelRoutes } from './routes/model-routes.js';
 import { registerMetrics } from './http-metrics.js';
 import { mlflowPlugin } from './mlflow-compat/mlflow-plugin.js';
 import { GYRE_VERSION } from '../core/version.js';
@@ -64,6 +65,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await api.register(async (scope) => registerRunArtifactRoutes(scope, services.runArtifacts));
       registerWebhookRoutes(api, services.webhooks);
       registerRegistryRoutes(api, services.registry);
+      registerModelRoutes(api, services.models);
     },
     { prefix: '/api/v1' },
   );

@@ -1,0 +1,46 @@
+/**
+ * Model-level operations beyond the registry's records: register an ONNX file as a version,
+ * its lineage, its model card. Local (in-process) and remote (REST) implementations.
+ */
+import type { Actor, ModelVersion } from '../registry/entities.js';
+import type { LineageDeps, LineageGraph } from '../registry/lineage/lineage-graph.js';
+import { lineageOf } from '../registry/lineage/lineage-graph.js';
+import { modelCardSections, renderHtml, renderMarkdown } from '../registry/model-card.js';
+import { registerModel } from './model-registration.js';
+import type { RegisterInput } from './model-registration.js';
+import type { RestClient } from '../stores/rest/rest-client.js';
+
+export interface ModelsApi {
+  register(input: RegisterInput, actor: Actor): Promise<ModelVersion>;
+  lineage(ref: string): Promise<LineageGraph>;
+  card(ref: string, format: 'markdown' | 'html'): Promise<string>;
+}
+
+export class LocalModelsApi implements ModelsApi {
+  constructor(private readonly deps: LineageDeps) {}
+  register(input: RegisterInput, actor: Actor): Promise<ModelVersion> {
+    return registerModel(this.deps, input, actor);
+  }
+  lineage(ref: string): Promise<LineageGraph> {
+    return lineageOf(this.deps, ref);
+  }
+  async card(ref: string, format: 'markdown' | 'html'): Promise<string> {
+    const card = await modelCardSections(this.deps, ref);
+    return format === 'html' ? renderHtml(card) : renderMarkdown(card);
+  }
+}
+
+export class RestModelsApi implements ModelsApi {
+  constructor(private readonly client: RestClient) {}
+  register(input: RegisterInput, actor: Actor): Promise<ModelVersion> {
+    const { onnx, name, ...rest } = input;
+    return this.client.json('POST', `/registered-models/${encodeURIComponent(name)}/versions/from-onnx`, { ...rest, onnx: Buffer.from(onnx).toString('base64') }, undefined, { 'x-gyre-user': actor.user });
+  }
+  lineage(ref: string): Promise<LineageGraph> {
+    return this.client.json('GET', '/model-lineage', undefined, { ref });
+  }
+  async card(ref: string, format: 'markdown' | 'html'): Promise<string> {
+    const res = await this.client.send('GET', this.client.url('/model-cards', { ref, format }));
+    return res.text();
+  }
+}
