@@ -1,7 +1,7 @@
 /**
  * Model cards (Mitchell et al.), rendered from what Gyre already knows: the version's description
  * (intended use), its package manifest (inputs, outputs, metrics), the run (parameters, metrics,
- * per-group metrics logged as `<metric>/<attribute>=<value>`), the training data versions, the code
+ * per-group metrics logged as `<metric>/<attribute>:<value>` (MLflow metric names allow no `=`)), the training data versions, the code
  * version, the parent model, and every alias move and approval touching the version. Markdown for
  * repositories, self-contained HTML for people.
  */
