@@ -1,6 +1,7 @@
 // The main job on the embedded default (.gyre/: SQLite + local artifact files, no services):
 // track real baselines on the bike-sharing data, show the drift that makes continuous training
-// worth automating, then talk to the same store through the MLflow-compatible REST API.
+// worth automating, register the best model as ONNX with its lineage, then talk to the same store
+// through the MLflow-compatible REST API.
 //
 //   npm install && npm run demo            (GYRE_HOME=/somewhere to keep it elsewhere)
 import { createHash } from 'node:crypto';
@@ -9,6 +10,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, openServices, buildServer, resolveConfig } from '../dist/index.js';
 import { FEATURES, fitHourDayMean, fitMean, fitRidge, loadBikeSharing, randomSplit, regressionMetrics } from './bike-baselines.js';
+import { ridgeManifest, ridgeToOnnx } from './ridge-to-onnx.js';
+import { OnnxModel } from '../dist/serving/onnx-model.js';
+import { formatLineage } from '../dist/registry/lineage/lineage-graph.js';
+import ort from 'onnxruntime-node';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dataFile = path.join(here, 'data', 'bike-sharing', 'hour.csv');
@@ -28,9 +33,11 @@ const parent = await gyre.startRun({ experiment: 'bike-demand', runName: 'baseli
 await parent.logInputs([{ dataset, tags: [{ key: 'mlflow.data.context', value: 'training' }] }]);
 await parent.logParams({ target: 'cnt', features: FEATURES.join(','), test_share: 0.2, seed: 42 });
 const results = [];
+const fitted = {};
 for (const fit of [fitMean, fitHourDayMean, fitRidge]) {
   const started = performance.now();
   const model = fit(train);
+  fitted[model.name] = model;
   const metrics = regressionMetrics(test.map((r) => r.cnt), test.map((r) => model.predict(r)));
   const child = await gyre.startRun({ experiment: 'bike-demand', runName: model.name, parentRunId: parent.id });
   await child.logInputs([{ dataset, tags: [{ key: 'mlflow.data.context', value: 'training' }] }]);
@@ -82,9 +89,39 @@ const found = await gyre.tracking.searchRuns({
   maxResults: 10,
 });
 say(`\n3. Search "metrics.rmse < 150 OR (params.model = 'global-mean' AND ...)" ordered by rmse: ${found.items.map((r) => r.info.runName).join(', ')}`);
+
+// 4. Registry: the ridge model as a real ONNX graph, checked in ONNX Runtime, registered with its
+//    lineage, made champion; its predictions through ONNX Runtime match the in-process ones.
+const ridge = fitted['ridge-onehot'];
+const ridgeRun = results.find((r) => r.model === 'ridge-onehot');
+const version = await gyre.models.register(
+  {
+    name: 'bike-demand',
+    onnx: ridgeToOnnx(ridge),
+    manifest: ridgeManifest(test[0], { rmse: ridgeRun.rmse, mae: ridgeRun.mae, r2: ridgeRun.r2 }),
+    runId: ridgeRun.runId,
+    description: 'Hourly rentals for staffing and rebalancing; trained on a random 80/20 split of 2011-2012.',
+  },
+  { user: 'demo' },
+);
+const champion = await gyre.registry.getModel('bike-demand');
+const previous = champion.aliases.find((a) => a.alias === 'champion');
+await gyre.registry.setAlias('bike-demand', 'champion', version.version, { user: 'demo', reason: `best baseline, RMSE ${ridgeRun.rmse.toFixed(1)}` });
+const session = await OnnxModel.load(ridgeToOnnx(ridge));
+const sample = test.slice(0, 500);
+const out = await session.run({ features: new ort.Tensor('float32', Float32Array.from(sample.flatMap((r) => FEATURES.map((f) => r[f]))), [sample.length, FEATURES.length]) }, ['cnt']);
+const maxDelta = Math.max(...sample.map((r, i) => Math.abs(out.cnt.data[i] - ridge.predict(r))));
+await session.release();
+say(`\n4. Registered bike-demand version ${version.version} (package ${version.packageDigest.slice(7, 19)}…) and moved @champion ${previous ? `from ${previous.version} ` : ''}to it.`);
+say(`   ONNX Runtime vs in-process predictions on ${sample.length} test rows: max |Δ| = ${maxDelta.toExponential(2)} (float32 graph)`);
+say('   Lineage of bike-demand@champion:');
+say(formatLineage(await gyre.models.lineage('bike-demand@champion')).replace(/^/gm, '     '));
+const cardFile = path.join(gyre.config.home, 'model-card-bike-demand.html');
+fs.writeFileSync(cardFile, await gyre.models.card('bike-demand@champion', 'html'));
+say(`   Model card: ${path.relative(process.cwd(), cardFile)}`);
 await gyre.close();
 
-// 4. The same store through the MLflow REST API, as `MLFLOW_TRACKING_URI=http://...` clients use it.
+// 5. The same store through the MLflow REST API, as `MLFLOW_TRACKING_URI=http://...` clients use it.
 const services = await openServices(resolveConfig());
 const app = await buildServer({ services });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -97,11 +134,12 @@ const runId = created.run.info.run_id;
 await mlflow('runs/log-batch', { run_id: runId, params: [{ key: 'model', value: 'from-mlflow-api' }], metrics: [{ key: 'rmse', value: best.rmse, timestamp: Date.now(), step: 0 }] });
 await mlflow('runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
 const viaMlflow = await mlflow('runs/search', { experiment_ids: [experiment.experimentId], filter: "params.model = 'from-mlflow-api'" });
-say(`\n4. MLflow REST API at ${url}/api/2.0/mlflow: created, logged and found run ${viaMlflow.runs?.[0]?.info.run_id} (${viaMlflow.runs?.[0]?.info.status})`);
+say(`\n5. MLflow REST API at ${url}/api/2.0/mlflow: created, logged and found run ${viaMlflow.runs?.[0]?.info.run_id} (${viaMlflow.runs?.[0]?.info.status})`);
 await app.close();
 await services.close();
 
 say(`\nDone. Look around:
    npx gyre runs list -e bike-demand --order-by 'metrics.rmse ASC'
    npx gyre runs show ${best.runId}
+   npx gyre models show bike-demand && npx gyre models lineage bike-demand@champion
    npx gyre server            # then MLFLOW_TRACKING_URI=http://127.0.0.1:5000 for any MLflow client`);
