@@ -41,7 +41,7 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
   const eventSources: Record<string, EventSource> = { registry: registryEventSource(registry) };
   return {
     registry,
-    models: new LocalModelsApi({ registry, tracking, artifacts: stores.artifacts }),
+    models: new LocalModelsApi({ registry, tracking, artifacts: stores.artifacts, runArtifacts: new RunArtifacts(tracking, stores.artifacts) }),
     webhooks: new WebhookService(webhookStore, knownEventTypes(eventSources)),
     webhookStore,
     eventSources,

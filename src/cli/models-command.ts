@@ -31,7 +31,8 @@ export function registerModelsCommand(program: Command): void {
     .command('register')
     .description('register an ONNX model (trained anywhere) as a new version; it is checked in ONNX Runtime first')
     .requiredOption('--name <name>', 'registered model name (created if new)')
-    .requiredOption('--onnx <file>', 'the model file')
+    .option('--onnx <file>', 'the model file (or --run alone: the model that run logged)')
+    .option('--path <artifact-path>', "with --run and no --onnx: where the run logged it (default 'model')")
     .option('--manifest <file>', 'gyre-model.json to check against the graph (default: read the graph)')
     .option('--features <names>', 'feature names for a [N, k] input, comma-separated', list)
     .option('--run <id>', 'the run that trained it (lineage: data, code, metrics)')
@@ -39,18 +40,21 @@ export function registerModelsCommand(program: Command): void {
     .option('--task <task>', 'classification, regression or other')
     .option('--description <text>', 'intended use (goes into the model card)')
     .option('--json', 'print JSON')
-    .action(async (o: { name: string; onnx: string; manifest?: string; features?: string[]; run?: string; alias?: string; task?: string; description?: string; json?: boolean }, cmd: Command) =>
+    .action(async (o: { name: string; onnx?: string; path?: string; manifest?: string; features?: string[]; run?: string; alias?: string; task?: string; description?: string; json?: boolean }, cmd: Command) =>
       withGyre(cmd, async (gyre) => {
-        let onnx: Buffer;
-        try {
-          onnx = fs.readFileSync(o.onnx);
-        } catch (err) {
-          throw invalidArgument(`Cannot read '${o.onnx}': ${(err as Error).message}.`, { file: o.onnx });
-        }
+        let onnx: Buffer | undefined;
+        if (o.onnx) {
+          try {
+            onnx = fs.readFileSync(o.onnx);
+          } catch (err) {
+            throw invalidArgument(`Cannot read '${o.onnx}': ${(err as Error).message}.`, { file: o.onnx });
+          }
+        } else if (!o.run) throw invalidArgument('Give --onnx <file>, or --run <id> to register the model that run logged.', { field: 'onnx' });
         const v = await gyre.models.register(
           {
             name: o.name,
-            onnx,
+            ...(onnx ? { onnx } : {}),
+            ...(o.path ? { artifactPath: o.path } : {}),
             ...(o.manifest ? { manifest: readJsonFile(o.manifest, 'manifest') } : {}),
             ...(o.features ? { featureNames: o.features } : {}),
             ...(o.run ? { runId: o.run } : {}),

@@ -66,6 +66,20 @@ describe('model registration (SDK over HTTP)', () => {
     expect(html).toContain('Hourly demand, for staffing.');
   });
 
+  it('registers the model a run logged, with the run as its lineage', async () => {
+    const run = await gyre.startRun({ experiment: 'bikes', runName: 'logs-a-model' });
+    const logged = await run.logModel(mixed(), { manifest: { task: 'regression', inputs: [{ name: 'city', type: 'string', tensor: 'city' }, { name: 'temp', type: 'number', tensor: 'temp' }] } });
+    expect(logged).toMatchObject({ artifactPath: 'model', digest: expect.stringMatching(/^sha256:/) });
+    const files = (await gyre.artifacts.list(run.id, 'model')).files.map((f) => f.path);
+    expect(files).toEqual(['model/gyre-model.json', 'model/model.onnx']);
+    await run.end();
+    const v = await gyre.models.register({ name: 'cities', runId: run.id }, alice);
+    expect(v).toMatchObject({ name: 'cities', version: 1, runId: run.id });
+    const card = await gyre.models.card('cities/1', 'markdown');
+    expect(card).toMatch(/\| city \| string \|/);
+    await expect(gyre.models.register({ name: 'cities', runId: runId }, alice)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/has no logged model at 'model'/) });
+  });
+
   it('refuses a file that is not a loadable model, or a manifest that disagrees, registering nothing', async () => {
     const before = (await gyre.registry.listVersions('bikes')).length;
     await expect(gyre.models.register({ name: 'bikes', onnx: new TextEncoder().encode('not a model') }, alice)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/not an ONNX model/) });

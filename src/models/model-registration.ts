@@ -12,12 +12,17 @@ import { buildModelPackage, storeModelPackage } from './model-package.js';
 import type { PackageOptions } from './model-package.js';
 import type { Lineage } from './manifest.js';
 import { codeVersionOf } from './code-version.js';
+import { readLoggedModel } from './run-models.js';
+import type { RunArtifactAccess } from '../tracking/run-artifact-access.js';
+import { invalidArgument } from '../core/errors.js';
 import { GyreError } from '../core/errors.js';
 import type { ErrorCode } from '../core/errors.js';
 
 export interface RegisterInput {
   name: string;
-  onnx: Uint8Array;
+  /** The model file; when absent, the model `runId` logged at `artifactPath` is registered. */
+  onnx?: Uint8Array;
+  artifactPath?: string;
   manifest?: unknown;
   featureNames?: string[];
   task?: PackageOptions['task'];
@@ -34,6 +39,7 @@ export interface RegistrationDeps {
   registry: RegistryApi;
   artifacts: ArtifactStore;
   tracking: TrackingService;
+  runArtifacts: RunArtifactAccess;
 }
 
 const GIT_COMMIT_TAG = 'mlflow.source.git.commit';
@@ -50,6 +56,11 @@ async function lineageFromRun(tracking: TrackingService, runId: string | undefin
 }
 
 export async function registerModel(deps: RegistrationDeps, input: RegisterInput, actor: Actor): Promise<ModelVersion> {
+  if (!input.onnx) {
+    if (!input.runId) throw invalidArgument('Give the model file (--onnx) or the run that logged it (--run).', { field: 'onnx' });
+    const logged = await readLoggedModel(deps.runArtifacts, input.runId, input.artifactPath);
+    return registerModel(deps, { ...input, onnx: logged.onnx, manifest: input.manifest ?? logged.manifest }, actor);
+  }
   const lineage = { ...(await lineageFromRun(deps.tracking, input.runId)), ...(input.parentModel ? { parentModel: input.parentModel } : {}) };
   const run = input.runId ? await deps.tracking.getRun(input.runId) : null;
   const runMetrics = run ? Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value])) : {};

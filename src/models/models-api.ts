@@ -7,7 +7,7 @@ import type { LineageDeps, LineageGraph } from '../registry/lineage/lineage-grap
 import { lineageOf } from '../registry/lineage/lineage-graph.js';
 import { modelCardSections, renderHtml, renderMarkdown } from '../registry/model-card.js';
 import { registerModel } from './model-registration.js';
-import type { RegisterInput } from './model-registration.js';
+import type { RegisterInput, RegistrationDeps } from './model-registration.js';
 import type { RestClient } from '../stores/rest/rest-client.js';
 
 export interface ModelsApi {
@@ -17,7 +17,7 @@ export interface ModelsApi {
 }
 
 export class LocalModelsApi implements ModelsApi {
-  constructor(private readonly deps: LineageDeps) {}
+  constructor(private readonly deps: LineageDeps & RegistrationDeps) {}
   register(input: RegisterInput, actor: Actor): Promise<ModelVersion> {
     return registerModel(this.deps, input, actor);
   }
@@ -34,7 +34,8 @@ export class RestModelsApi implements ModelsApi {
   constructor(private readonly client: RestClient) {}
   register(input: RegisterInput, actor: Actor): Promise<ModelVersion> {
     const { onnx, name, ...rest } = input;
-    return this.client.json('POST', `/registered-models/${encodeURIComponent(name)}/versions/from-onnx`, { ...rest, onnx: Buffer.from(onnx).toString('base64') }, undefined, { 'x-gyre-user': actor.user });
+    const path = `/registered-models/${encodeURIComponent(name)}/versions/${onnx ? 'from-onnx' : 'from-run'}`;
+    return this.client.json('POST', path, { ...rest, ...(onnx ? { onnx: Buffer.from(onnx).toString('base64') } : {}) }, undefined, { 'x-gyre-user': actor.user });
   }
   lineage(ref: string): Promise<LineageGraph> {
     return this.client.json('GET', '/model-lineage', undefined, { ref });

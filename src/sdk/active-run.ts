@@ -3,6 +3,8 @@
  * `end()`. Obtained from `Gyre.startRun()`.
  */
 import fs from 'node:fs';
+import { logModel } from '../models/run-models.js';
+import type { LogModelOptions } from '../models/run-models.js';
 import path from 'node:path';
 import type { TrackingService } from '../tracking/tracking-service.js';
 import type { RunArtifactAccess } from '../tracking/run-artifact-access.js';
@@ -69,6 +71,15 @@ export class ActiveRun {
    */
   logArtifact(localFile: string, artifactPath = path.basename(localFile)) {
     return this.artifacts.upload(this.id, artifactPath, fs.createReadStream(localFile));
+  }
+
+  /**
+   * Logs an ONNX model under the run (checked in ONNX Runtime first): `model/model.onnx` and
+   * `model/gyre-model.json` by default. Register it later with `gyre models register --run <id>`.
+   * @example await run.logModel(fs.readFileSync('model.onnx'), { featureNames: ['temp', 'hum'] })
+   */
+  logModel(onnx: Uint8Array, options: LogModelOptions = {}): Promise<{ artifactPath: string; digest: string }> {
+    return logModel(this.tracking, this.artifacts, this.id, onnx, options);
   }
 
   /** Stores text or bytes as an artifact. @example await run.logText('notes.md', '# Notes') */

@@ -7,6 +7,7 @@ import type { TestServer } from '../../src/test-support/test-server.js';
 import { connect } from '../../src/sdk/gyre.js';
 import type { Gyre } from '../../src/sdk/gyre.js';
 import { verifyDelivery } from '../../src/webhooks/signing.js';
+import { WebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.js';
 
 describe('webhook API over HTTP', () => {
   let server: TestServer;
@@ -65,5 +66,22 @@ describe('webhook API over HTTP', () => {
     expect(got.json()).not.toHaveProperty('secret');
     const limit = await server.app.inject({ method: 'GET', url: `/api/v1/webhooks/${created.json().id}/deliveries?limit=abc` });
     expect(limit.statusCode).toBe(400);
+  });
+
+  it('delivers registry events: an alias move reaches a subscribed webhook, signed, with its payload', async () => {
+    for (const w of await gyre.webhooks.list()) await gyre.webhooks.delete(w.id);
+    await expect(gyre.webhooks.create({ name: 'x', url: receiverUrl, events: ['model_alias.exploded'] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const hook = await gyre.webhooks.create({ name: 'promotions', url: receiverUrl, events: ['model_alias.*'], modelName: 'bikes' });
+    const alice = { user: 'alice', reason: 'weekly retrain' };
+    await gyre.registry.createModel({ name: 'bikes' }, alice);
+    await gyre.registry.createVersion({ name: 'bikes', source: 's' }, alice);
+    await gyre.registry.setAlias('bikes', 'champion', 1, alice);
+    received.length = 0;
+    const dispatcher = new WebhookDispatcher(server.services.webhookStore, server.services.eventSources);
+    expect(await dispatcher.runOnce()).toMatchObject({ enqueued: 1, succeeded: 1 });
+    const body = JSON.parse(received[0]!.body);
+    expect(body).toMatchObject({ type: 'model_alias.set', modelName: 'bikes', user: 'alice', data: { alias: 'champion', fromVersion: null, toVersion: 1, reason: 'weekly retrain' } });
+    expect(verifyDelivery({ secret: hook.secret, deliveryId: String(received[0]!.headers['x-gyre-delivery-id']), timestampSeconds: Number(received[0]!.headers['x-gyre-timestamp']), body: received[0]!.body, signature: String(received[0]!.headers['x-gyre-signature']) })).toBe(true);
+    expect((await gyre.webhooks.deliveries(hook.id))[0]).toMatchObject({ status: 'SUCCEEDED', eventType: 'model_alias.set' });
   });
 });

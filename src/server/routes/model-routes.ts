@@ -61,6 +61,16 @@ export function registerModelRoutes(app: FastifyInstance, models: ModelsApi): vo
       return reply.status(201).send(await models.register({ ...rest, name: req.params.name, onnx: bytes } as never, user(req)));
     },
   );
+  app.post<{ Params: { name: string }; Body: Omit<RegisterBody, 'onnx'> & { runId: string; artifactPath?: string } }>(
+    '/registered-models/:name/versions/from-run',
+    {
+      schema: {
+        tags,
+        body: { type: 'object', required: ['runId'], properties: { runId: { type: 'string' }, artifactPath: { type: 'string' }, alias: { type: 'string' }, description: { type: 'string' }, parentModel: { type: 'string' } } },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await models.register({ ...req.body, name: req.params.name } as never, user(req))),
+  );
   app.get<{ Querystring: Record<string, string | undefined> }>('/model-lineage', { schema: { tags } }, async (req) => models.lineage(refOf(req.query)));
   app.get<{ Querystring: Record<string, string | undefined> }>('/model-cards', { schema: { tags } }, async (req, reply) => {
     const format = req.query.format === 'html' ? 'html' : 'markdown';
