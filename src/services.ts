@@ -16,12 +16,16 @@ import { RegistryService } from './registry/registry-service.js';
 import { registryEventSource } from './registry/registry-event-source.js';
 import { SqlRegistryStore } from './stores/sql/sql-registry-store.js';
 import { LocalModelsApi } from './models/models-api.js';
+import { openServing } from './serving/serving-services.js';
+import type { Serving } from './serving/serving-services.js';
 
 export interface Services {
   tracking: TrackingService;
   registry: RegistryService;
   /** Register ONNX files as versions, lineage, model cards. */
   models: LocalModelsApi;
+  /** Deployments, the inference log; serving itself starts only in server processes. */
+  serving: Serving;
   runArtifacts: RunArtifacts;
   artifactStore: ArtifactStore;
   webhooks: WebhookService;
@@ -39,17 +43,23 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
   const registry = new RegistryService(new SqlRegistryStore(stores.database.db), (runId) => latestMetrics(tracking, runId));
   const webhookStore = new SqlWebhookStore(stores.database.db);
   const eventSources: Record<string, EventSource> = { registry: registryEventSource(registry) };
+  const metrics = new Registry();
+  const serving = openServing(stores.database.db, registry, stores.artifacts, metrics);
   return {
+    serving,
     registry,
     models: new LocalModelsApi({ registry, tracking, artifacts: stores.artifacts, runArtifacts: new RunArtifacts(tracking, stores.artifacts) }),
     webhooks: new WebhookService(webhookStore, knownEventTypes(eventSources)),
     webhookStore,
     eventSources,
-    metrics: new Registry(),
+    metrics,
     tracking,
     runArtifacts: new RunArtifacts(tracking, stores.artifacts),
     artifactStore: stores.artifacts,
-    close: () => stores.close(),
+    close: async () => {
+      await serving.stop();
+      await stores.close();
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import { registerExperimentsCommand } from './experiments-command.js';
 import { registerRunsCommand } from './runs-command.js';
 import { registerWebhooksCommand } from './webhooks-command.js';
 import { registerModelsCommand } from './models-command.js';
+import { registerDeployCommand } from './deploy-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('gyre')
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerExperimentsCommand(program);
   registerRunsCommand(program);
   registerModelsCommand(program);
+  registerDeployCommand(program);
   registerWebhooksCommand(program);
   return program;
 }

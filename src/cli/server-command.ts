@@ -25,6 +25,11 @@ export function registerServerCommand(program: Command): void {
         onError: (err) => app.log.error({ err }, 'webhook dispatch cycle failed'),
       });
       dispatcher.start();
+      // Deployments load and serve in every server process (OIP at /v2, records at /api/v1/deployments/{name}/predict).
+      services.serving.start({
+        onEvent: (e) => app.log[e.type === 'model_load_failed' ? 'error' : 'info']({ event: e }, `deployment ${e.deployment}: ${e.type}`),
+        onError: (err) => app.log.error({ err }, 'serving reconcile failed'),
+      });
       if (opts.host !== '127.0.0.1' && opts.host !== 'localhost' && opts.host !== '::1') {
         app.log.warn(`listening on ${opts.host}: Gyre has no authentication yet, so anyone who can reach this port can read and write everything`);
       }
@@ -36,6 +41,7 @@ export function registerServerCommand(program: Command): void {
         closing = true;
         await dispatcher.stop();
         await app.close(); // finishes in-flight requests first
+        await services.serving.stop();
         await services.close();
         process.exit(0);
       };

@@ -13,6 +13,9 @@ import { registerRunArtifactRoutes } from './routes/run-artifact-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import { registerRegistryRoutes } from './routes/registry-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
+import { registerDeploymentRoutes } from './routes/deployment-routes.js';
+import { oipPlugin } from './oip/oip-routes.js';
+import { lazyServedModels } from '../serving/served-models.js';
 import { registerMetrics } from './http-metrics.js';
 import { mlflowPlugin } from './mlflow-compat/mlflow-plugin.js';
 import { GYRE_VERSION } from '../core/version.js';
@@ -66,10 +69,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       registerWebhookRoutes(api, services.webhooks);
       registerRegistryRoutes(api, services.registry);
       registerModelRoutes(api, services.models);
+      registerDeploymentRoutes(api, services.serving.deployments, services.serving.inferenceLog, services.serving.manager);
     },
     { prefix: '/api/v1' },
   );
 
+  // OIP v2 (KServe, Triton, MLServer clients): the deployments this process serves.
+  await app.register(oipPlugin, { served: lazyServedModels(services.serving.manager), prefix: '/v2' });
   await app.register(mlflowPlugin, { registry: services.registry, tracking: services.tracking, runArtifacts: services.runArtifacts, artifactStore: services.artifactStore, cache });
   return app;
 }

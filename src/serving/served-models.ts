@@ -68,5 +68,21 @@ export const unknownModel = (name: string, served: string[]): GyreError =>
   notFound(`No model '${name}' is served here. Served: ${served.join(', ') || 'none'}.`, { model: name });
 export const unknownVersion = (name: string, version: string, served: string[]): GyreError =>
   notFound(`Model '${name}' does not serve version '${version}'. Served versions: ${served.join(', ') || 'none'}.`, { model: name, version });
+/** The deployments of a process that may or may not serve: before `start()`, nothing is served. */
+export function lazyServedModels(current: () => ServedModels | null): ServedModels {
+  const live = (): ServedModels => {
+    const s = current();
+    if (!s) throw new GyreError('UNAVAILABLE', 'This process serves no deployments (serving starts with gyre server).', { retryAfterSeconds: 5 });
+    return s;
+  };
+  return {
+    names: () => current()?.names() ?? [],
+    metadata: (name, version) => live().metadata(name, version),
+    checkReady: (name, version) => live().checkReady(name, version),
+    infer: (name, version, body, context) => live().infer(name, version, body, context),
+    allReady: () => current()?.allReady() ?? false,
+  };
+}
+
 /** For deployments still loading: OIP answers 503 with this. */
 export const notReady = (name: string): GyreError => new GyreError('UNAVAILABLE', `Model '${name}' is loading; retry shortly.`, { model: name });

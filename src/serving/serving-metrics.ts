@@ -13,6 +13,8 @@ export class ServingMetrics {
   readonly loadSeconds: Histogram<'deployment' | 'model' | 'version'>;
   readonly loadFailures: Counter<'deployment'>;
   readonly logDropped: Gauge;
+  /** Where the dropped-records gauge reads its value at scrape time (the inference log writer). */
+  droppedSource: () => number = () => 0;
 
   constructor(readonly registry: Registry) {
     this.requests = new Counter({
@@ -50,6 +52,14 @@ export class ServingMetrics {
       registers: [registry],
     });
     this.loadFailures = new Counter({ name: 'gyre_model_load_failures_total', help: 'Model versions that failed to load or warm up.', labelNames: ['deployment'], registers: [registry] });
-    this.logDropped = new Gauge({ name: 'gyre_inference_log_dropped_total', help: 'Inference log records dropped because the log could not keep up.', registers: [registry] });
+    const self = this;
+    this.logDropped = new Gauge({
+      name: 'gyre_inference_log_dropped_total',
+      help: 'Inference log records dropped because the log could not keep up.',
+      registers: [registry],
+      collect() {
+        this.set(self.droppedSource());
+      },
+    });
   }
 }

@@ -13,7 +13,7 @@ describe('Open Inference Protocol v2 REST', () => {
     served.add('bikes', '1', await OnnxModel.load(linearModel([1, 0, 0], 0)));
     served.add('bikes', '2', await OnnxModel.load(linearModel([2, 0, 0], 0)));
     app = Fastify();
-    await app.register(oipPlugin, { served });
+    await app.register(oipPlugin, { served, prefix: '/v2' });
   });
   afterAll(() => app.close());
 

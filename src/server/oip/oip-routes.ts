@@ -1,7 +1,7 @@
 /**
  * Open Inference Protocol v2 over REST, as KServe, Triton and MLServer speak it: any OIP client
  * works against Gyre. Errors are the protocol's `{"error": "..."}` with 400 for bad input, 404 for an
- * unknown model or version and 503 while not ready.
+ * unknown model or version and 503 while not ready. Register with `{ prefix: '/v2' }`.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -25,30 +25,30 @@ export async function oipPlugin(app: FastifyInstance, opts: { served: ServedMode
   });
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: `No endpoint ${req.method} ${req.url.split('?')[0]}.` }));
 
-  app.get('/v2', async () => ({ name: 'gyre', version: GYRE_VERSION, extensions: [] }));
-  app.get('/v2/health/live', async () => ({ live: true }));
-  app.get('/v2/health/ready', async (_req, reply) => {
+  app.get('/', async () => ({ name: 'gyre', version: GYRE_VERSION, extensions: [] }));
+  app.get('/health/live', async () => ({ live: true }));
+  app.get('/health/ready', async (_req, reply) => {
     const ready = served.allReady();
     return reply.status(ready ? 200 : 503).send({ ready });
   });
 
-  app.get<{ Params: ModelParams }>('/v2/models/:model', async (req) => served.metadata(req.params.model));
-  app.get<{ Params: ModelParams }>('/v2/models/:model/versions/:version', async (req) => served.metadata(req.params.model, req.params.version));
+  app.get<{ Params: ModelParams }>('/models/:model', async (req) => served.metadata(req.params.model));
+  app.get<{ Params: ModelParams }>('/models/:model/versions/:version', async (req) => served.metadata(req.params.model, req.params.version));
 
   const ready = (p: ModelParams) => {
     served.checkReady(p.model, p.version); // NOT_FOUND (404) or UNAVAILABLE (503) are thrown
     return { name: p.model, ...(p.version !== undefined ? { version: p.version } : {}), ready: true };
   };
-  app.get<{ Params: ModelParams }>('/v2/models/:model/ready', async (req) => ready(req.params));
-  app.get<{ Params: ModelParams }>('/v2/models/:model/versions/:version/ready', async (req) => ready(req.params));
+  app.get<{ Params: ModelParams }>('/models/:model/ready', async (req) => ready(req.params));
+  app.get<{ Params: ModelParams }>('/models/:model/versions/:version/ready', async (req) => ready(req.params));
 
   const infer = async (req: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
     const requestId = requestIdOf(req);
     reply.header('x-request-id', requestId);
     return served.infer(req.params.model, req.params.version, req.body, { headers: req.headers, requestId });
   };
-  app.post<{ Params: ModelParams }>('/v2/models/:model/infer', infer);
-  app.post<{ Params: ModelParams }>('/v2/models/:model/versions/:version/infer', infer);
+  app.post<{ Params: ModelParams }>('/models/:model/infer', infer);
+  app.post<{ Params: ModelParams }>('/models/:model/versions/:version/infer', infer);
 }
 
 /** The id labels are later joined by: the caller's x-request-id, else the OIP body's id, else a new one. */

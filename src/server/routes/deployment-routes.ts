@@ -7,7 +7,9 @@ import type { DeploymentService, Actor } from '../../serving/deployments/deploym
 import type { DeploymentSpec } from '../../serving/deployments/entities.js';
 import type { InferenceLogStore } from '../../serving/inference-log/inference-log-store.js';
 import type { LabelInput } from '../../serving/inference-log/entities.js';
-import { invalidArgument } from '../../core/errors.js';
+import { GyreError, invalidArgument } from '../../core/errors.js';
+import type { DeploymentManager } from '../../serving/deployments/deployment-manager.js';
+import { requestIdOf } from '../oip/oip-routes.js';
 
 const str = { type: 'string' } as const;
 const percent = { type: 'number', minimum: 0, maximum: 100 } as const;
@@ -35,7 +37,18 @@ function actor(req: FastifyRequest, body?: { reason?: string }): Actor {
   return { user: typeof header === 'string' && header ? header : 'anonymous', reason: body?.reason ?? null };
 }
 
-export function registerDeploymentRoutes(app: FastifyInstance, deployments: DeploymentService, log: InferenceLogStore): void {
+export function registerDeploymentRoutes(app: FastifyInstance, deployments: DeploymentService, log: InferenceLogStore, live: () => DeploymentManager | null): void {
+  app.post<Named & { Body: { records: unknown[] } }>(
+    '/deployments/:name/predict',
+    { schema: { tags, body: { type: 'object', required: ['records'], properties: { records: { type: 'array', items: { type: 'object' } } } } } },
+    async (req, reply) => {
+      const manager = live();
+      if (!manager) throw new GyreError('UNAVAILABLE', 'This process serves no deployments (serving starts with gyre server).', { retryAfterSeconds: 5 });
+      const requestId = requestIdOf(req);
+      reply.header('x-request-id', requestId);
+      return manager.predict(req.params.name, req.body.records, { headers: req.headers, requestId });
+    },
+  );
   app.post<{ Body: { name: string; model?: string; spec?: DeploymentSpec; reason?: string } }>(
     '/deployments',
     { schema: { tags, body: { type: 'object', required: ['name'], properties: { name: str, model: str, spec, ...reason } } } },

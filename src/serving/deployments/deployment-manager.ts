@@ -5,7 +5,7 @@
  * (another process, the CLI) reaches this server within one poll interval.
  */
 import { DeploymentRuntime } from './deployment-runtime.js';
-import type { RuntimeDeps } from './deployment-runtime.js';
+import type { RecordsResponse, RuntimeDeps } from './deployment-runtime.js';
 import type { DeploymentStore } from './deployment-store.js';
 import type { InferContext, ServedModels } from '../served-models.js';
 import { unknownModel } from '../served-models.js';
@@ -89,6 +89,9 @@ export class DeploymentManager implements ServedModels {
   }
   infer(name: string, version: string | undefined, body: unknown, context: InferContext): Promise<InferenceResponse> {
     return this.runtime(name).infer(version, body, context);
+  }
+  predict(name: string, records: unknown, context: InferContext): Promise<RecordsResponse> {
+    return this.runtime(name).predict(records, context);
   }
   allReady(): boolean {
     return [...this.runtimes.values()].every((e) => e.runtime.ready);

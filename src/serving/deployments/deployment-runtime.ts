@@ -19,6 +19,25 @@ import type { InferenceResponse, ModelMetadata } from '../oip/protocol.js';
 import { notReady, unknownVersion } from '../served-models.js';
 import type { ServingMetrics } from '../serving-metrics.js';
 import { GyreError } from '../../core/errors.js';
+import { recordsToFeeds } from '../../models/records-to-tensors.js';
+import { fromTypedData } from '../oip/datatypes.js';
+import type ort from 'onnxruntime-node';
+
+export interface RecordsResponse {
+  deployment: string;
+  modelName: string;
+  modelVersion: string;
+  requestId: string;
+  /** One object per record: output name → value (a number, a label, or a list such as class probabilities). */
+  predictions: Record<string, unknown>[];
+}
+
+/** Row i of an output whose first dimension is the batch: a scalar for [N] and [N, 1], a list for [N, k]. */
+function rowOf(t: ort.Tensor, i: number, n: number): unknown {
+  const values = fromTypedData(t.type, t.data);
+  const width = values.length / n;
+  return width === 1 ? values[i] : values.slice(i * width, (i + 1) * width);
+}
 import type { InferContext } from '../served-models.js';
 
 export interface ServingEvent {
@@ -110,7 +129,8 @@ export class DeploymentRuntime {
       await model.release();
       throw new Error(`version ${resolved.version} of '${resolved.modelName}' loads but fails its warm-up request: ${(err as Error).message}`);
     }
-    const lv = new LoadedVersion(resolved, model, performance.now() - started);
+    const manifest = this.deps.source.loadManifest ? await this.deps.source.loadManifest(resolved) : null;
+    const lv = new LoadedVersion(resolved, model, performance.now() - started, manifest);
     this.loaded.set(resolved.packageDigest, lv);
     this.emit('model_loaded', { modelName: resolved.modelName, version: resolved.version, loadMs: Math.round(lv.loadMs) });
     this.deps.metrics?.loadSeconds.observe({ deployment: this.name, model: resolved.modelName, version: resolved.version }, lv.loadMs / 1000);
@@ -128,7 +148,45 @@ export class DeploymentRuntime {
     if (version !== undefined) this.pinned(route, version);
   }
 
-  async infer(version: string | undefined, body: unknown, context: InferContext): Promise<InferenceResponse> {
+  /** One OIP request: tensors in, tensors out. */
+  infer(version: string | undefined, body: unknown, context: InferContext): Promise<InferenceResponse> {
+    const oipInputs = (b: unknown) => Object.fromEntries(((b as { inputs?: { name: string; data: unknown }[] }).inputs ?? []).map((i) => [i.name, i.data]));
+    return this.serve(version, context, (lv) => lv.infer(body, this.name), (r) => ({
+      inputs: oipInputs(body),
+      outputs: Object.fromEntries(r.outputs.map((o) => [o.name, o.data])),
+      rows: (body as { inputs?: { shape?: number[] }[] }).inputs?.[0]?.shape?.[0],
+      id: r.id,
+    }));
+  }
+
+  /**
+   * One records request: raw feature values in (checked against the version's manifest), one
+   * prediction object per record out, with the version that produced them.
+   */
+  predict(records: unknown, context: InferContext): Promise<RecordsResponse> {
+    return this.serve(
+      undefined,
+      context,
+      async (lv) => {
+        if (!lv.manifest) throw new GyreError('INVALID_STATE', `${lv.resolved.modelName} version ${lv.resolved.version} has no manifest, so it has no records interface; use the OIP endpoint /v2/models/${this.name}/infer.`, {});
+        const feeds = recordsToFeeds(records, lv.manifest, lv.model.inputs);
+        const names = lv.model.outputs.map((o) => o.name);
+        const out = await lv.run(feeds, names);
+        const n = (records as unknown[]).length;
+        const predictions = Array.from({ length: n }, (_, i) => Object.fromEntries(names.map((name) => [name, rowOf(out[name]!, i, n)])));
+        return { deployment: this.name, modelName: lv.resolved.modelName, modelVersion: lv.resolved.version, requestId: context.requestId ?? '', predictions };
+      },
+      (r) => ({ inputs: records, outputs: r.predictions, rows: r.predictions.length }),
+    );
+  }
+
+  /** Routing, back-pressure, metrics, the inference log and shadow mirroring, for both interfaces. */
+  private async serve<T>(
+    version: string | undefined,
+    context: InferContext,
+    call: (lv: LoadedVersion) => Promise<T>,
+    describe: (result: T) => { inputs: unknown; outputs: unknown; rows: number | undefined; id?: string | undefined },
+  ): Promise<T> {
     const route = this.requireRoute();
     // Back-pressure: a bounded number of requests per deployment, never an unbounded queue.
     if (this.inFlight >= (this.deps.maxInFlight ?? 256)) {
@@ -138,45 +196,42 @@ export class DeploymentRuntime {
     this.inFlight++;
     this.deps.metrics?.inFlight.inc({ deployment: this.name });
     try {
-      return await this.answer(route, version, body, context);
+      const started = performance.now();
+      const header = route.spec.stickyHeader ? context.headers[route.spec.stickyHeader.toLowerCase()] : undefined;
+      const pick = version === undefined ? pickVariant(route.spec, Array.isArray(header) ? header[0] : header) : null;
+      const lv = pick ? route.variants.find((v) => v.variant === pick.variant)!.loaded : this.pinned(route, version!);
+      const labels = { deployment: this.name, model: lv.resolved.modelName, version: lv.resolved.version };
+      let result: T;
+      try {
+        result = await call(lv);
+      } catch (err) {
+        this.deps.metrics?.requests.inc({ ...labels, status: err instanceof GyreError && err.status < 500 ? 'client_error' : 'server_error' });
+        throw err;
+      }
+      const latencyMs = performance.now() - started;
+      this.deps.metrics?.requests.inc({ ...labels, status: 'ok' });
+      this.deps.metrics?.latency.observe(labels, latencyMs / 1000);
+      const d = describe(result);
+      if (typeof d.rows === 'number') this.deps.metrics?.batchRows.observe({ deployment: this.name }, d.rows);
+      const requestId = context.requestId || (typeof d.id === 'string' ? d.id : randomUUID());
+      this.record(requestId, 'primary', lv, d.inputs, d.outputs, latencyMs);
+      if (pick?.shadow && route.shadow) {
+        const shadow = route.shadow;
+        const t0 = performance.now();
+        // Mirrored after the answer is computed: the shadow never delays or fails the request.
+        call(shadow).then(
+          (r) => this.record(requestId, 'shadow', shadow, d.inputs, describe(r).outputs, performance.now() - t0),
+          () => {},
+        );
+      }
+      return result;
     } finally {
       this.inFlight--;
       this.deps.metrics?.inFlight.dec({ deployment: this.name });
     }
   }
 
-  private async answer(route: Route, version: string | undefined, body: unknown, context: InferContext): Promise<InferenceResponse> {
-    const started = performance.now();
-    const header = route.spec.stickyHeader ? context.headers[route.spec.stickyHeader.toLowerCase()] : undefined;
-    const pick = version === undefined ? pickVariant(route.spec, Array.isArray(header) ? header[0] : header) : null;
-    const lv = pick ? route.variants.find((v) => v.variant === pick.variant)!.loaded : this.pinned(route, version!);
-    const labels = { deployment: this.name, model: lv.resolved.modelName, version: lv.resolved.version };
-    let response: InferenceResponse;
-    try {
-      response = await lv.infer(body, this.name);
-    } catch (err) {
-      this.deps.metrics?.requests.inc({ ...labels, status: err instanceof GyreError && err.status < 500 ? 'client_error' : 'server_error' });
-      throw err;
-    }
-    this.deps.metrics?.requests.inc({ ...labels, status: 'ok' });
-    this.deps.metrics?.latency.observe(labels, (performance.now() - started) / 1000);
-    const rows = (body as { inputs?: { shape?: number[] }[] }).inputs?.[0]?.shape?.[0];
-    if (typeof rows === 'number') this.deps.metrics?.batchRows.observe({ deployment: this.name }, rows);
-    const requestId = context.requestId ?? (typeof response.id === 'string' ? response.id : randomUUID());
-    this.record(requestId, 'primary', lv, body, response, performance.now() - started);
-    if (pick?.shadow && route.shadow) {
-      const shadow = route.shadow;
-      const t0 = performance.now();
-      // Mirrored after the answer is computed: the shadow never delays or fails the request.
-      shadow.infer(body, this.name).then(
-        (r) => this.record(requestId, 'shadow', shadow, body, r, performance.now() - t0),
-        () => {},
-      );
-    }
-    return response;
-  }
-
-  private record(requestId: string, variant: 'primary' | 'shadow', lv: LoadedVersion, body: unknown, response: InferenceResponse, latencyMs: number): void {
+  private record(requestId: string, variant: 'primary' | 'shadow', lv: LoadedVersion, inputs: unknown, outputs: unknown, latencyMs: number): void {
     this.deps.log?.log({
       deployment: this.name,
       requestId,
@@ -184,8 +239,8 @@ export class DeploymentRuntime {
       modelName: lv.resolved.modelName,
       modelVersion: lv.resolved.version,
       variant,
-      inputs: Object.fromEntries(((body as { inputs?: { name: string; data: unknown }[] }).inputs ?? []).map((i) => [i.name, i.data])),
-      outputs: Object.fromEntries(response.outputs.map((o) => [o.name, o.data])),
+      inputs,
+      outputs,
       latencyMs,
     });
   }

@@ -22,7 +22,7 @@ describe('DeploymentService', () => {
     source.setAlias('bikes', 'champion', 1);
     const store = new SqlDeploymentStore(sql.db);
     manager = new DeploymentManager(store, { source });
-    service = new DeploymentService(store, source, manager);
+    service = new DeploymentService(store, source, () => manager);
   });
   afterAll(async () => {
     await manager.stop();

@@ -27,7 +27,8 @@ export class DeploymentService {
   constructor(
     private readonly store: DeploymentStore,
     private readonly source: ModelSource,
-    private readonly manager: DeploymentManager | null = null,
+    /** The live deployments of this process, when it serves (gyre server); null in one-shot CLI runs. */
+    private readonly manager: () => DeploymentManager | null = () => null,
   ) {}
 
   async create(name: string, spec: DeploymentSpec | { model: ModelRef }, actor: Actor): Promise<DeploymentView> {
@@ -53,7 +54,7 @@ export class DeploymentService {
 
   async delete(name: string, actor: Actor): Promise<void> {
     await this.store.delete(name, this.change('delete', actor));
-    await this.manager?.sync();
+    await this.manager()?.sync();
   }
 
   /** Replaces the whole spec. */
@@ -122,13 +123,13 @@ export class DeploymentService {
   }
 
   private async applied(name: string): Promise<DeploymentView> {
-    await this.manager?.sync();
+    await this.manager()?.sync();
     return this.get(name);
   }
 
   private serving(name: string): DeploymentView['serving'] {
     try {
-      return this.manager?.runtime(name).serving() ?? [];
+      return this.manager()?.runtime(name).serving() ?? [];
     } catch {
       return [];
     }

@@ -3,6 +3,8 @@
  * to a version and its package; the package store hands over the ONNX bytes. Kept as an interface
  * so serving does not depend on how the registry stores things.
  */
+import type { GyreModelManifest } from '../../models/manifest.js';
+
 export interface ResolvedModel {
   modelName: string;
   version: string;
@@ -13,6 +15,8 @@ export interface ResolvedModel {
 export interface ModelSource {
   resolve(ref: string): Promise<ResolvedModel>;
   loadOnnx(resolved: ResolvedModel): Promise<Uint8Array>;
+  /** The package manifest (features for the records endpoint), when the source has one. */
+  loadManifest?(resolved: ResolvedModel): Promise<GyreModelManifest>;
   /** Syntax check of a reference, for refusing a bad deployment spec before anything is stored. */
   checkRef(ref: string, field: string): void;
 }

@@ -1,0 +1,89 @@
+/** `gyre deploy ...`: deployments of registered models — create, canary, promote, roll back, shadow. */
+import os from 'node:os';
+import type { Command } from 'commander';
+import { openServices } from '../services.js';
+import { resolveConfig } from '../core/config.js';
+import { globalOptions, printJson } from './context.js';
+import { table, time } from './format.js';
+import type { DeploymentService, DeploymentView } from '../serving/deployments/deployment-service.js';
+import { invalidArgument } from '../core/errors.js';
+
+const actor = (reason?: string) => ({ user: process.env.GYRE_USER || os.userInfo().username, reason: reason ?? null });
+
+/** Deployments are changed against the store; running servers apply the change within a poll. */
+async function withDeployments<T>(cmd: Command, fn: (d: DeploymentService) => Promise<T>): Promise<T> {
+  const opts = globalOptions(cmd);
+  if (opts.url || process.env.GYRE_URL) throw invalidArgument('gyre deploy works on the local stores for now (GYRE_HOME / GYRE_DATABASE_URL); use the REST API /api/v1/deployments against a remote server.', {});
+  const services = await openServices(resolveConfig({ ...(opts.home ? { home: opts.home } : {}), remoteUrl: null }));
+  try {
+    return await fn(services.serving.deployments);
+  } finally {
+    await services.close();
+  }
+}
+
+function show(d: DeploymentView): void {
+  console.log(`${d.name}: ${d.spec.strategy}`);
+  console.log(table(['VARIANT', 'MODEL', 'WEIGHT'], d.spec.variants.map((v) => [v.name, v.model, `${v.weight}%`])));
+  if (d.spec.shadow) console.log(`shadow: ${d.spec.shadow.model} (${d.spec.shadow.percent}% mirrored, answers logged, never returned)`);
+}
+
+const percent = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw invalidArgument(`--percent must be a number from 0 to 100, got '${v}'.`, { field: 'percent' });
+  return n;
+};
+
+export function registerDeployCommand(program: Command): void {
+  const deploy = program.command('deploy').description('deployments: named endpoints over model versions or aliases (served by gyre server)');
+  deploy
+    .command('create <name>')
+    .requiredOption('--model <ref>', 'NAME@ALIAS (follows the alias) or NAME/VERSION')
+    .option('--reason <text>')
+    .action(async (name: string, o: { model: string; reason?: string }, cmd: Command) =>
+      withDeployments(cmd, async (d) => {
+        show(await d.create(name, { model: o.model }, actor(o.reason)));
+        console.log(`served by gyre server at /v2/models/${name}/infer (OIP) and /api/v1/deployments/${name}/predict (records)`);
+      }),
+    );
+  deploy
+    .command('list')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }, cmd: Command) =>
+      withDeployments(cmd, async (d) => {
+        const all = await d.list();
+        if (o.json) return printJson(all);
+        console.log(table(['NAME', 'STRATEGY', 'VARIANTS', 'SHADOW', 'UPDATED'], all.map((x) => [x.name, x.spec.strategy, x.spec.variants.map((v) => `${v.model} ${v.weight}%`).join(', '), x.spec.shadow?.model ?? '', time(x.updatedAt)])));
+      }),
+    );
+  deploy.command('show <name>').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, async (d) => show(await d.get(name))));
+  deploy
+    .command('canary <name>')
+    .requiredOption('--model <ref>', 'the new version or alias')
+    .requiredOption('--percent <n>', 'share of traffic for it', percent)
+    .option('--reason <text>')
+    .action(async (name: string, o: { model: string; percent: number; reason?: string }, cmd: Command) => withDeployments(cmd, async (d) => show(await d.canary(name, o.model, o.percent, actor(o.reason)))));
+  deploy
+    .command('step <name>')
+    .requiredOption('--percent <n>', 'new share of traffic for the canary', percent)
+    .action(async (name: string, o: { percent: number }, cmd: Command) => withDeployments(cmd, async (d) => show(await d.stepCanary(name, o.percent, actor()))));
+  deploy.command('promote <name>').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, async (d) => show(await d.promote(name, actor()))));
+  deploy.command('rollback <name>').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, async (d) => show(await d.rollback(name, actor()))));
+  deploy
+    .command('shadow <name>')
+    .option('--model <ref>', 'mirror traffic to this version')
+    .option('--percent <n>', 'share mirrored', percent, 100)
+    .option('--off', 'stop mirroring')
+    .action(async (name: string, o: { model?: string; percent: number; off?: boolean }, cmd: Command) =>
+      withDeployments(cmd, async (d) => {
+        if (!o.off && !o.model) throw invalidArgument('Give --model <ref> to mirror, or --off.', { field: 'model' });
+        show(await d.shadow(name, o.off ? null : o.model!, o.percent, actor()));
+      }),
+    );
+  deploy
+    .command('history <name>')
+    .action(async (name: string, _o: unknown, cmd: Command) =>
+      withDeployments(cmd, async (d) => console.log(table(['WHEN', 'WHO', 'ACTION', 'WHY'], (await d.history(name)).map((c) => [time(c.at), c.user, c.action, c.reason ?? ''])))),
+    );
+  deploy.command('delete <name>').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, (d) => d.delete(name, actor())));
+}
