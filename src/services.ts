@@ -45,16 +45,17 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
   const eventSources: Record<string, EventSource> = { registry: registryEventSource(registry) };
   const metrics = new Registry();
   const serving = openServing(stores.database.db, registry, stores.artifacts, metrics);
+  const runArtifacts = new RunArtifacts(tracking, stores.artifacts);
   return {
     serving,
     registry,
-    models: new LocalModelsApi({ registry, tracking, artifacts: stores.artifacts, runArtifacts: new RunArtifacts(tracking, stores.artifacts) }),
+    models: new LocalModelsApi({ registry, tracking, artifacts: stores.artifacts, runArtifacts, deploymentsServing: (name, version) => deploymentsServing(serving, registry, name, version) }),
     webhooks: new WebhookService(webhookStore, knownEventTypes(eventSources)),
     webhookStore,
     eventSources,
     metrics,
     tracking,
-    runArtifacts: new RunArtifacts(tracking, stores.artifacts),
+    runArtifacts,
     artifactStore: stores.artifacts,
     close: async () => {
       await serving.stop();
@@ -72,4 +73,20 @@ function knownEventTypes(sources: Record<string, EventSource>): string[] {
 async function latestMetrics(tracking: TrackingService, runId: string): Promise<Record<string, number>> {
   const run = await tracking.getRun(runId);
   return Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value]));
+}
+
+/** Deployments whose traffic (variants or shadow) reaches a model version now. */
+async function deploymentsServing(serving: Serving, registry: RegistryService, name: string, version: number): Promise<string[]> {
+  const found: string[] = [];
+  for (const d of await serving.deployments.list()) {
+    const refs = [...d.spec.variants.map((v) => v.model), ...(d.spec.shadow ? [d.spec.shadow.model] : [])];
+    for (const ref of refs) {
+      const v = await registry.resolve(ref).catch(() => null);
+      if (v && v.name === name && v.version === version) {
+        found.push(d.name);
+        break;
+      }
+    }
+  }
+  return found;
 }

@@ -87,6 +87,8 @@ describe('serving deployments (real ONNX Runtime)', () => {
     expect(res.json()).toMatchObject({ modelVersion: '2', predictions: [{ y: 10 }] });
     const metrics = (await server.app.inject('/metrics')).body;
     expect(metrics).toMatch(/gyre_inference_requests_total\{deployment="bikes",model="bikes",version="2",status="ok"\} \d+/);
+    const lineage = await server.services.models.lineage('bikes@champion');
+    expect(lineage.edges).toContainEqual({ from: 'deployment:bikes', to: 'model:bikes/2', relation: 'serves' });
     expect(metrics).toMatch(/gyre_model_load_seconds_count\{deployment="bikes",model="bikes",version="2"\} 1/);
   });
 });
