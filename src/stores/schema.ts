@@ -3,6 +3,7 @@
  * (BIGINT in PostgreSQL, parsed to JS numbers by the pool: they stay far below 2^53).
  */
 import type { Generated } from 'kysely';
+import type { DataTables } from './data-tables.js';
 
 export interface ExperimentsTable {
   experiment_id: Generated<number>;
@@ -92,4 +93,4 @@ export interface TrackingTables {
  * Every table of the shared database. Each domain declares its tables in its own interface
  * (`registry-tables.ts`, `data-tables.ts`, ...) and is added here.
  */
-export interface Database extends TrackingTables {}
+export interface Database extends TrackingTables, DataTables {}

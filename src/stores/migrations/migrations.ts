@@ -4,6 +4,7 @@
  * Never edit a released entry: add a new one.
  */
 import { trackingTables } from './0001-tracking.js';
+import { dataTables } from './0003-data.js';
 
 export interface Migration {
   id: string;
@@ -14,4 +15,6 @@ export interface Migration {
 // One entry per file `NNNN-<domain>.ts`; the id is what the migrations table records.
 export const MIGRATIONS: readonly Migration[] = [
   { id: '0001_tracking', sqlite: trackingTables('sqlite'), postgres: trackingTables('postgres') },
+  // 0002_registry: added by the registry branch.
+  { id: '0003_data', sqlite: dataTables('sqlite'), postgres: dataTables('postgres') },
 ];
