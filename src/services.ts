@@ -7,11 +7,14 @@ import { openStores } from './stores/open-stores.js';
 import type { ArtifactStore } from './artifacts/artifact-store.js';
 import { TrackingService } from './tracking/tracking-service.js';
 import { RunArtifacts } from './tracking/run-artifacts.js';
+import { DataService } from './data/data-service.js';
 
 export interface Services {
   tracking: TrackingService;
   runArtifacts: RunArtifacts;
   artifactStore: ArtifactStore;
+  /** Versioned datasets, profiles and validation. */
+  data: DataService;
   close(): Promise<void>;
 }
 
@@ -22,6 +25,7 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
     tracking,
     runArtifacts: new RunArtifacts(tracking, stores.artifacts),
     artifactStore: stores.artifacts,
+    data: new DataService(stores.datasets, stores.artifacts),
     close: () => stores.close(),
   };
 }

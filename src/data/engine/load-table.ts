@@ -1,0 +1,144 @@
+/**
+ * Reads data files into the DuckDB table `data`, in file order (so `rowid + 1` is the 1-based data
+ * row), applying the dataset's read options: CSV dialect, null markers and whitespace trimming.
+ *
+ * CSV is read as text and typed here rather than by DuckDB's sniffer: the sniffer samples, and it
+ * cannot see a `?` null marker behind a leading space (Adult's `, ?`). One aggregate pass over the
+ * cleaned text decides each column's type from every value; a version's recorded schema skips it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { invalidArgument, isGyreError } from '../../core/errors.js';
+import type { ColumnSchema, ColumnType, DataFormat, ReadOptions } from '../entities.js';
+import type { DuckSession } from './duckdb-session.js';
+import { sqlIdent, sqlList, sqlString } from './duckdb-session.js';
+import { findCsvProblem } from './csv-problem.js';
+
+export type ResolvedReadOptions = ReadOptions & { format: DataFormat };
+
+const DUCK_TYPE: Record<ColumnType, string> = { integer: 'BIGINT', number: 'DOUBLE', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP', string: 'VARCHAR' };
+
+export function formatOf(file: string, format?: DataFormat): DataFormat {
+  if (format) return format;
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.parquet' || ext === '.pq') return 'parquet';
+  if (ext === '.jsonl' || ext === '.ndjson') return 'ndjson';
+  if (ext === '.json') return 'json';
+  return 'csv';
+}
+
+/** Loads `files` (all of one format and shape) into table `data`; returns its schema. */
+export async function loadTable(duck: DuckSession, files: string[], opts: ResolvedReadOptions, known?: ColumnSchema[]): Promise<ColumnSchema[]> {
+  for (const f of files) {
+    if (fs.statSync(f).size === 0) throw invalidArgument(`File '${f}' is empty: there is nothing to read.`, { file: f });
+  }
+  let schema: ColumnSchema[];
+  try {
+    await duck.run(`CREATE OR REPLACE TEMP VIEW src AS ${sourceSelect(files, opts)}`);
+    const raw = await duck.all<{ column_name: string; column_type: string }>('DESCRIBE src');
+    if (raw.length === 0) throw invalidArgument(`No columns found in ${files.join(', ')}.`, { files });
+    const rawType = new Map(raw.map((r) => [r.column_name, r.column_type]));
+    const clean = raw.map((r) => `${cleaned(sqlIdent(r.column_name), r.column_type, opts)} AS ${sqlIdent(r.column_name)}`);
+    await duck.run(`CREATE OR REPLACE TEMP VIEW cleaned_src AS SELECT ${clean.join(', ')} FROM src`);
+    schema = known ?? (opts.format === 'csv' ? await inferTextTypes(duck, raw.map((r) => r.column_name)) : raw.map((r) => ({ name: r.column_name, type: logicalType(r.column_type) })));
+    const select = schema.map((c: ColumnSchema) => {
+      const source = rawType.get(c.name);
+      if (source === undefined) throw invalidArgument(`Column '${c.name}' of the recorded schema is missing from ${files.join(', ')}.`, { column: c.name });
+      return `${castTo(sqlIdent(c.name), source, c.type)} AS ${sqlIdent(c.name)}`;
+    });
+    await duck.run(`CREATE OR REPLACE TABLE data AS SELECT ${select.join(', ')} FROM cleaned_src`);
+    await duck.run('DROP VIEW cleaned_src');
+    await duck.run('DROP VIEW src');
+  } catch (err) {
+    if (isGyreError(err)) throw err;
+    throw await readError(err as Error, files, opts);
+  }
+  const [{ n }] = await duck.all<{ n: string }>('SELECT count(*) AS n FROM data');
+  if (Number(n) === 0) throw invalidArgument(`${files.join(', ')} has a header but no data rows.`, { files });
+  return schema;
+}
+
+function sourceSelect(files: string[], opts: ResolvedReadOptions): string {
+  const list = sqlList(files);
+  switch (opts.format) {
+    case 'parquet':
+      return `SELECT * FROM read_parquet(${list})`;
+    case 'json':
+      return `SELECT * FROM read_json(${list}, format = 'auto')`;
+    case 'ndjson':
+      return `SELECT * FROM read_json(${list}, format = 'newline_delimited')`;
+    case 'csv': {
+      const args = [
+        `header = ${opts.header ?? true}`,
+        `delim = ${sqlString(opts.delimiter ?? ',')}`,
+        `quote = ${sqlString(opts.quote ?? '"')}`,
+        `escape = ${sqlString(opts.quote ?? '"')}`,
+        `skip = ${opts.skip ?? 0}`,
+        `encoding = ${sqlString(opts.encoding ?? 'utf-8')}`,
+        'all_varchar = true',
+        'strict_mode = true',
+        ...(opts.columns?.length ? [`names = ${sqlList(opts.columns)}`] : []),
+      ];
+      return `SELECT * FROM read_csv(${list}, ${args.join(', ')})`;
+    }
+  }
+}
+
+/** Trimming and null markers apply to text columns only. */
+function cleaned(col: string, sourceType: string, opts: ReadOptions): string {
+  if (sourceType !== 'VARCHAR') return col;
+  const v = opts.trim ? `trim(${col})` : col;
+  const markers = opts.nullValues ?? [];
+  return markers.length ? `CASE WHEN ${v} IN (${markers.map(sqlString).join(', ')}) THEN NULL ELSE ${v} END` : v;
+}
+
+function castTo(expr: string, sourceType: string, type: ColumnType): string {
+  if (logicalType(sourceType) === type && !/^(DECIMAL|HUGEINT|UBIGINT)/.test(sourceType)) return expr;
+  if (type === 'boolean' && sourceType === 'VARCHAR') return `(lower(${expr}) = 'true')`;
+  return `TRY_CAST(${expr} AS ${DUCK_TYPE[type]})`;
+}
+
+export function logicalType(duckType: string): ColumnType {
+  const t = duckType.toUpperCase();
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/.test(t)) return 'integer';
+  if (/^(FLOAT|DOUBLE|REAL|DECIMAL)/.test(t)) return 'number';
+  if (t === 'BOOLEAN') return 'boolean';
+  if (t === 'DATE') return 'date';
+  if (t.startsWith('TIMESTAMP')) return 'timestamp';
+  return 'string';
+}
+
+const CANDIDATES: [ColumnType, (v: string) => string][] = [
+  ['integer', (v) => `regexp_full_match(${v}, '[-+]?[0-9]+') AND TRY_CAST(${v} AS BIGINT) IS NOT NULL`],
+  ['number', (v) => `TRY_CAST(${v} AS DOUBLE) IS NOT NULL`],
+  ['boolean', (v) => `lower(${v}) IN ('true', 'false')`],
+  ['date', (v) => `regexp_full_match(${v}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') AND TRY_CAST(${v} AS DATE) IS NOT NULL`],
+  ['timestamp', (v) => `regexp_matches(${v}, '^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]') AND TRY_CAST(${v} AS TIMESTAMP) IS NOT NULL`],
+];
+
+/** The narrowest type every non-missing value of each text column parses as. */
+async function inferTextTypes(duck: DuckSession, columns: string[]): Promise<ColumnSchema[]> {
+  const parts = columns.flatMap((name, i) => {
+    const v = sqlIdent(name);
+    return [`count(${v}) AS n${i}`, ...CANDIDATES.map(([, test], k) => `bool_and(${v} IS NULL OR (${test(v)})) AS c${i}_${k}`)];
+  });
+  const [row] = await duck.all<Record<string, unknown>>(`SELECT ${parts.join(', ')} FROM cleaned_src`);
+  return columns.map((name, i) => {
+    if (Number(row[`n${i}`]) === 0) return { name, type: 'string' as const };
+    const k = CANDIDATES.findIndex((_, j) => row[`c${i}_${j}`] === true);
+    return { name, type: k >= 0 ? CANDIDATES[k][0] : 'string' };
+  });
+}
+
+async function readError(err: Error, files: string[], opts: ResolvedReadOptions): Promise<Error> {
+  const first = err.message.split('\n')[0];
+  if (opts.format === 'csv') {
+    for (const file of files) {
+      const problem = await findCsvProblem(file, { delimiter: opts.delimiter ?? ',', quote: opts.quote ?? '"', skip: opts.skip ?? 0, checkUtf8: (opts.encoding ?? 'utf-8') === 'utf-8' });
+      if (problem) return invalidArgument(`${file}, line ${problem.line}: ${problem.message}.`, { file, line: problem.line });
+    }
+    const m = /CSV Error on Line: (\d+)/.exec(err.message);
+    if (m) return invalidArgument(`${files.length === 1 ? files[0] : files.join(', ')}, line ${m[1]}: ${err.message.split('\n').slice(1, 4).join(' ').trim()}`, { files, line: Number(m[1]) });
+  }
+  return invalidArgument(`Cannot read ${files.join(', ')} as ${opts.format}: ${first}`, { files, format: opts.format });
+}
