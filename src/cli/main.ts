@@ -6,6 +6,7 @@ import { registerServerCommand } from './server-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerExperimentsCommand } from './experiments-command.js';
 import { registerRunsCommand } from './runs-command.js';
+import { registerDataCommand } from './data-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('gyre')
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerExperimentsCommand(program);
   registerRunsCommand(program);
+  registerDataCommand(program);
   return program;
 }
 

@@ -69,6 +69,7 @@ export const COLUMN_TYPES: ColumnType[] = ['integer', 'number', 'boolean', 'date
 
 /** How reports and errors name an expectation: `#3 expect_column_values_to_be_between(age)`. */
 export function expectationLabel(e: Expectation, index: number): string {
-  const target = 'column' in e ? e.column : 'columns' in e ? e.columns.join(', ') : '';
+  const cols = 'columns' in e ? e.columns : [];
+  const target = 'column' in e ? e.column : cols.length > 3 ? `${cols.slice(0, 2).join(', ')}, … ${cols.length} columns` : cols.join(', ');
   return `#${index + 1} ${e.type}(${target})`;
 }

@@ -20,6 +20,8 @@ import { RestClient } from '../stores/rest/rest-client.js';
 import { RestTrackingStore } from '../stores/rest/rest-tracking-store.js';
 import { RestRunArtifacts } from '../stores/rest/rest-run-artifacts.js';
 import { ActiveRun } from './active-run.js';
+import type { DataAccess } from '../data/data-access.js';
+import { RestDataAccess } from '../stores/rest/rest-data-access.js';
 
 export interface StartRunOptions {
   /** Experiment name (created if missing) or use `experimentId`; default the Default experiment. */
@@ -39,6 +41,14 @@ export class Gyre {
     readonly artifacts: RunArtifactAccess,
     readonly config: GyreConfig,
     private readonly onClose: () => Promise<void>,
+    /**
+     * Versioned datasets: add, list, get (`NAME@N`, `NAME@<digest prefix>`, `NAME@latest`), diff,
+     * inferSuite, validate.
+     * @example
+     * const { version } = await gyre.data.add({ name: 'adult', source: 'adult.data', readOptions: { trim: true, nullValues: ['?'] } });
+     * const report = await gyre.data.validate('adult@latest', suite('adult').notNull('age').build());
+     */
+    readonly data: DataAccess,
   ) {}
 
   /**
@@ -77,8 +87,8 @@ export async function connect(overrides: ConfigOverrides & { url?: string } = {}
   const config = resolveConfig({ ...overrides, ...(overrides.url ? { remoteUrl: overrides.url } : {}) });
   if (config.remoteUrl) {
     const client = new RestClient(config.remoteUrl, config.token);
-    return new Gyre(new TrackingService(new RestTrackingStore(client)), new RestRunArtifacts(client), config, async () => {});
+    return new Gyre(new TrackingService(new RestTrackingStore(client)), new RestRunArtifacts(client), config, async () => {}, new RestDataAccess(client));
   }
   const services = await openServices(config);
-  return new Gyre(services.tracking, services.runArtifacts, config, () => services.close());
+  return new Gyre(services.tracking, services.runArtifacts, config, () => services.close(), services.data);
 }

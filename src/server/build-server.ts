@@ -10,6 +10,7 @@ import type { Services } from '../services.js';
 import { nativeErrorResponse } from './http-errors.js';
 import { registerTrackingRoutes } from './routes/tracking-routes.js';
 import { registerRunArtifactRoutes } from './routes/run-artifact-routes.js';
+import { registerDataRoutes } from './routes/data-routes.js';
 import { mlflowPlugin } from './mlflow-compat/mlflow-plugin.js';
 import { GYRE_VERSION } from '../core/version.js';
 import { ResponseCache } from './response-cache.js';
@@ -57,6 +58,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       );
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       registerTrackingRoutes(api, services.tracking, cache);
+      registerDataRoutes(api, services.data);
       await api.register(async (scope) => registerRunArtifactRoutes(scope, services.runArtifacts));
     },
     { prefix: '/api/v1' },
