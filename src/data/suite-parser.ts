@@ -73,7 +73,9 @@ function argProblem(kind: string, v: unknown): string | null {
     case 'number':
       return typeof v === 'number' && Number.isFinite(v) ? null : 'must be a finite number';
     case 'bound':
-      return (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string' ? null : 'must be a number (or a date/timestamp string)';
+      return (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(v) && !Number.isNaN(Date.parse(v)))
+        ? null
+        : "must be a number (or, for date and timestamp columns, an ISO date such as '2024-01-31')";
     case 'share':
       return typeof v === 'number' && v >= 0 && v <= 1 ? null : 'must be a number between 0 and 1';
     case 'quantile':

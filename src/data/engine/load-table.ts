@@ -53,8 +53,8 @@ export async function loadTable(duck: DuckSession, files: string[], opts: Resolv
     if (isGyreError(err)) throw err;
     throw await readError(err as Error, files, opts);
   }
-  const [{ n }] = await duck.all<{ n: string }>('SELECT count(*) AS n FROM data');
-  if (Number(n) === 0) throw invalidArgument(`${files.join(', ')} has a header but no data rows.`, { files });
+  const [{ __n }] = await duck.all<{ __n: string }>('SELECT count(*) AS __n FROM data');
+  if (Number(__n) === 0) throw invalidArgument(`${files.join(', ')} has a header but no data rows.`, { files });
   return schema;
 }
 

@@ -16,7 +16,7 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 const isNumeric = (c: ColumnSchema) => c.type === 'integer' || c.type === 'number';
 
 export async function profileTable(duck: DuckSession, schema: ColumnSchema[]): Promise<Profile> {
-  const parts = ['count(*) AS rows'];
+  const parts = ['count(*) AS __rows'];
   schema.forEach((c, i) => {
     const v = sqlIdent(c.name);
     parts.push(`count(${v}) AS n${i}`, `count(DISTINCT ${v}) AS d${i}`);
@@ -30,7 +30,7 @@ export async function profileTable(duck: DuckSession, schema: ColumnSchema[]): P
     }
   });
   const [agg] = await duck.all<Record<string, unknown>>(`SELECT ${parts.join(', ')} FROM data`);
-  const rowCount = Number(agg.rows);
+  const rowCount = Number(agg.__rows);
   const columns: ColumnProfile[] = [];
   for (const [i, c] of schema.entries()) {
     const count = Number(agg[`n${i}`]);
@@ -48,26 +48,27 @@ export async function profileTable(duck: DuckSession, schema: ColumnSchema[]): P
     }
     columns.push(p);
   }
-  const [{ dup }] = await duck.all<{ dup: string }>('SELECT (SELECT count(*) FROM data) - (SELECT count(*) FROM (SELECT DISTINCT * FROM data)) AS dup');
-  return { rowCount, duplicateRows: Number(dup), columns };
+  const [{ __dup }] = await duck.all<{ __dup: string }>('SELECT (SELECT count(*) FROM data) - (SELECT count(*) FROM (SELECT DISTINCT * FROM data)) AS __dup');
+  return { rowCount, duplicateRows: Number(__dup), columns };
 }
 
 async function histogram(duck: DuckSession, column: string, min: number, max: number): Promise<HistogramBin[]> {
   const v = `CAST(${sqlIdent(column)} AS DOUBLE)`;
   if (!(max > min)) {
-    const [{ n }] = await duck.all<{ n: string }>(`SELECT count(${v}) AS n FROM data`);
-    return [{ lower: min, upper: max, count: Number(n) }];
+    const [{ __n }] = await duck.all<{ __n: string }>(`SELECT count(${v}) AS __n FROM data`);
+    return [{ lower: min, upper: max, count: Number(__n) }];
   }
   const width = (max - min) / BINS;
-  const rows = await duck.all<{ b: number; n: string }>(
-    `SELECT least(CAST(floor((${v} - ${min}) / ${width}) AS INTEGER), ${BINS - 1}) AS b, count(*) AS n FROM data WHERE ${v} IS NOT NULL AND isfinite(${v}) GROUP BY b`,
+  // Positional GROUP BY/ORDER BY and `__` aliases: a data column may be called `b`, `n` or `value`.
+  const rows = await duck.all<{ __bin: number; __n: string }>(
+    `SELECT least(CAST(floor((${v} - ${min}) / ${width}) AS INTEGER), ${BINS - 1}) AS __bin, count(*) AS __n FROM data WHERE ${v} IS NOT NULL AND isfinite(${v}) GROUP BY 1`,
   );
-  const counts = new Map(rows.map((r) => [Number(r.b), Number(r.n)]));
+  const counts = new Map(rows.map((r) => [Number(r.__bin), Number(r.__n)]));
   return Array.from({ length: BINS }, (_, b) => ({ lower: min + b * width, upper: b === BINS - 1 ? max : min + (b + 1) * width, count: counts.get(b) ?? 0 }));
 }
 
 async function topValues(duck: DuckSession, column: string, boolean: boolean): Promise<ValueCount[]> {
   const v = sqlIdent(column);
-  const rows = await duck.all<{ value: unknown; n: string }>(`SELECT ${v} AS value, count(*) AS n FROM data WHERE ${v} IS NOT NULL GROUP BY ${v} ORDER BY n DESC, value LIMIT ${TOP_VALUES}`);
-  return rows.map((r) => ({ value: boolean ? r.value === true : String(r.value), count: Number(r.n) }));
+  const rows = await duck.all<{ __value: unknown; __n: string }>(`SELECT ${v} AS __value, count(*) AS __n FROM data WHERE ${v} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP_VALUES}`);
+  return rows.map((r) => ({ value: boolean ? r.__value === true : String(r.__value), count: Number(r.__n) }));
 }

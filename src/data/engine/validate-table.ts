@@ -17,8 +17,8 @@ const EPS = 1e-12;
 type Outcome = Omit<ExpectationResult, 'index' | 'label' | 'expectation' | 'severity'>;
 
 export async function validateTable(duck: DuckSession, schema: ColumnSchema[], suite: ExpectationSuite, where: string): Promise<ExpectationResult[]> {
-  const [{ n }] = await duck.all<{ n: string }>('SELECT count(*) AS n FROM data');
-  const rows = Number(n);
+  const [{ __n }] = await duck.all<{ __n: string }>('SELECT count(*) AS __n FROM data');
+  const rows = Number(__n);
   const results: ExpectationResult[] = [];
   for (const [index, e] of suite.expectations.entries()) {
     const label = expectationLabel(e, index);
@@ -64,8 +64,8 @@ async function evaluate(duck: DuckSession, schema: ColumnSchema[], e: Expectatio
     case 'expect_column_quantile_to_be_between': {
       const v = `CAST(${sqlIdent(e.column)} AS DOUBLE)`;
       const stat = e.type === 'expect_column_mean_to_be_between' ? `avg(${v})` : `quantile_cont(${v}, ${e.quantile})`;
-      const [{ s }] = await duck.all<{ s: number | null }>(`SELECT ${stat} AS s FROM data`);
-      const observed = s === null ? null : Number(s);
+      const [{ __s }] = await duck.all<{ __s: number | null }>(`SELECT ${stat} AS __s FROM data`);
+      const observed = __s === null ? null : Number(__s);
       return { success: observed !== null && inRange(observed, e), observed };
     }
     default:
@@ -118,13 +118,13 @@ async function valueExpectation(duck: DuckSession, schema: ColumnSchema[], e: Ex
       mostly = e.mostly ?? 1;
       break;
     case 'expect_column_values_to_be_unique':
-      from = `(SELECT rowid AS r, *, count(*) OVER (PARTITION BY ${v}) AS __n FROM data)`;
+      from = `(SELECT rowid AS __row, *, count(*) OVER (PARTITION BY ${v}) AS __n FROM data)`;
       bad = `${v} IS NOT NULL AND __n > 1`;
       mostly = e.mostly ?? 1;
       break;
     case 'expect_compound_columns_to_be_unique': {
       const all = cols.map(sqlIdent).join(', ');
-      from = `(SELECT rowid AS r, *, count(*) OVER (PARTITION BY ${all}) AS __n FROM data)`;
+      from = `(SELECT rowid AS __row, *, count(*) OVER (PARTITION BY ${all}) AS __n FROM data)`;
       bad = '__n > 1';
       base = 'count(*)';
       break;
@@ -132,22 +132,22 @@ async function valueExpectation(duck: DuckSession, schema: ColumnSchema[], e: Ex
     default:
       throw new Error(`unhandled expectation type ${(e as Expectation).type}`);
   }
-  const rowId = from === 'data' ? 'rowid' : 'r';
-  const [counts] = await duck.all<{ total: string; unexpected: string }>(`SELECT ${base} AS total, count(*) FILTER (WHERE ${bad}) AS unexpected FROM ${from}`);
-  const total = Number(counts.total);
-  const unexpected = Number(counts.unexpected);
+  const rowId = from === 'data' ? 'rowid' : '__row';
+  const [counts] = await duck.all<{ __total: string; __bad: string }>(`SELECT ${base} AS __total, count(*) FILTER (WHERE ${bad}) AS __bad FROM ${from}`);
+  const total = Number(counts.__total);
+  const unexpected = Number(counts.__bad);
   const share = total ? unexpected / total : 0;
   const out: Outcome = { success: share <= 1 - mostly + EPS, observed: { rows, unexpected }, elementCount: total, unexpectedCount: unexpected, unexpectedShare: share };
   if (e.type === 'expect_column_values_to_be_between') {
-    const [r] = await duck.all<{ lo: unknown; hi: unknown }>(`SELECT CAST(min(${v}) AS VARCHAR) AS lo, CAST(max(${v}) AS VARCHAR) AS hi FROM data`);
-    out.observed = { min: maybeNumber(r.lo), max: maybeNumber(r.hi) };
+    const [r] = await duck.all<{ __lo: unknown; __hi: unknown }>(`SELECT CAST(min(${v}) AS VARCHAR) AS __lo, CAST(max(${v}) AS VARCHAR) AS __hi FROM data`);
+    out.observed = { min: maybeNumber(r.__lo), max: maybeNumber(r.__hi) };
   }
   if (unexpected > 0) {
     const shown = cols.length > 1 ? `struct_pack(${cols.map((c) => `${sqlIdent(c)} := ${sqlIdent(c)}`).join(', ')})` : v;
-    const sample = await duck.all<{ row: string; value: unknown }>(`SELECT ${rowId} + 1 AS row, ${shown} AS value FROM ${from} WHERE ${bad} ORDER BY ${rowId} LIMIT ${SAMPLE}`);
-    out.sample = sample.map((s) => ({ row: Number(s.row), value: s.value }));
-    const top = await duck.all<{ value: unknown; n: string }>(`SELECT CAST(${shown} AS VARCHAR) AS value, count(*) AS n FROM ${from} WHERE ${bad} GROUP BY 1 ORDER BY n DESC, 1 LIMIT ${SAMPLE}`);
-    out.unexpectedValues = top.map((t): ValueCount => ({ value: t.value as string | null, count: Number(t.n) }));
+    const sample = await duck.all<{ __r: string; __v: unknown }>(`SELECT ${rowId} + 1 AS __r, ${shown} AS __v FROM ${from} WHERE ${bad} ORDER BY ${rowId} LIMIT ${SAMPLE}`);
+    out.sample = sample.map((s) => ({ row: Number(s.__r), value: s.__v }));
+    const top = await duck.all<{ __v: unknown; __n: string }>(`SELECT CAST(${shown} AS VARCHAR) AS __v, count(*) AS __n FROM ${from} WHERE ${bad} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${SAMPLE}`);
+    out.unexpectedValues = top.map((t): ValueCount => ({ value: t.__v as string | null, count: Number(t.__n) }));
   }
   return out;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStores } from '../../stores/open-stores.js';
 import { DataService } from '../data-service.js';
+import type { DatasetStore } from '../dataset-store.js';
 import { tempDir } from '../../test-support/test-databases.js';
 
 export const ADULT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples/data/adult');
@@ -12,6 +13,8 @@ export const ADULT_READ = { trim: true, nullValues: ['?'] };
 
 export interface DataFixture {
   data: DataService;
+  /** The metadata store under `data`, for tests that need crafted versions. */
+  datasets: DatasetStore;
   dir: string;
   write(name: string, content: string | Buffer): string;
   close(): Promise<void>;
@@ -22,6 +25,7 @@ export async function openDataFixture(): Promise<DataFixture> {
   const stores = await openStores({ home: dir, databaseUrl: 'sqlite:', artifactsUrl: 'file:' });
   return {
     data: new DataService(stores.datasets, stores.artifacts, { memoryLimit: '512MB', threads: 2 }),
+    datasets: stores.datasets,
     dir,
     write: (name, content) => {
       const file = path.join(dir, 'files', name);
