@@ -46,6 +46,14 @@ describe('DataService: versions by content', () => {
     expect(version.profile.columns[1].lengths).toEqual({ min: 4, max: 4, mean: 4 });
   });
 
+  it('types a column from every value, not a sample: a late non-number makes it text', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, i) => `${i},${i % 7}`);
+    rows.push('30000,n/a');
+    const { version } = await fx.data.add({ name: 'late', source: fx.write('late.csv', `id,code\n${rows.join('\n')}\n`) });
+    expect(version.schema).toEqual([{ name: 'id', type: 'integer' }, { name: 'code', type: 'string' }]);
+    expect(version.profile.columns[1].topValues?.find((t) => t.value === 'n/a')).toEqual({ value: 'n/a', count: 1 });
+  });
+
   it('addresses versions by number, digest prefix and latest, and says when a prefix is ambiguous', async () => {
     const v1 = (await fx.data.add({ name: 'w', source: fx.write('a.csv', CSV) })).version;
     const v2 = (await fx.data.add({ name: 'w', source: fx.write('b.csv', `${CSV}4,Rome,11\n`) })).version;

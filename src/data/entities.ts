@@ -63,6 +63,8 @@ export interface ColumnProfile {
   missing: number;
   missingShare: number;
   distinct: number;
+  /** Set when `distinct` is a HyperLogLog estimate (high-cardinality numeric, date and time columns). */
+  distinctApproximate?: boolean;
   min?: number | string | null;
   max?: number | string | null;
   mean?: number | null;

@@ -2,9 +2,10 @@
  * Reads data files into the DuckDB table `data`, in file order (so `rowid + 1` is the 1-based data
  * row), applying the dataset's read options: CSV dialect, null markers and whitespace trimming.
  *
- * CSV is read as text and typed here rather than by DuckDB's sniffer: the sniffer samples, and it
- * cannot see a `?` null marker behind a leading space (Adult's `, ?`). One aggregate pass over the
- * cleaned text decides each column's type from every value; a version's recorded schema skips it.
+ * CSV columns are typed by DuckDB's reader (fast, from a sample); when a later value does not fit,
+ * the file is re-read as text and typed here from every value. Text columns are re-checked after
+ * null markers and padding are cleaned, since those can hide numbers (Adult's `, ?`). A version's
+ * recorded schema is applied as is when it is re-read.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,33 +33,64 @@ export async function loadTable(duck: DuckSession, files: string[], opts: Resolv
   for (const f of files) {
     if (fs.statSync(f).size === 0) throw invalidArgument(`File '${f}' is empty: there is nothing to read.`, { file: f });
   }
-  let schema: ColumnSchema[];
+  let allText = false;
   try {
-    await duck.run(`CREATE OR REPLACE TEMP VIEW src AS ${sourceSelect(files, opts)}`);
-    const raw = await duck.all<{ column_name: string; column_type: string }>('DESCRIBE src');
-    if (raw.length === 0) throw invalidArgument(`No columns found in ${files.join(', ')}.`, { files });
-    const rawType = new Map(raw.map((r) => [r.column_name, r.column_type]));
-    const clean = raw.map((r) => `${cleaned(sqlIdent(r.column_name), r.column_type, opts)} AS ${sqlIdent(r.column_name)}`);
-    await duck.run(`CREATE OR REPLACE TEMP VIEW cleaned_src AS SELECT ${clean.join(', ')} FROM src`);
-    schema = known ?? (opts.format === 'csv' ? await inferTextTypes(duck, raw.map((r) => r.column_name)) : raw.map((r) => ({ name: r.column_name, type: logicalType(r.column_type) })));
-    const select = schema.map((c: ColumnSchema) => {
-      const source = rawType.get(c.name);
-      if (source === undefined) throw invalidArgument(`Column '${c.name}' of the recorded schema is missing from ${files.join(', ')}.`, { column: c.name });
-      return `${castTo(sqlIdent(c.name), source, c.type)} AS ${sqlIdent(c.name)}`;
-    });
-    await duck.run(`CREATE OR REPLACE TABLE data AS SELECT ${select.join(', ')} FROM cleaned_src`);
-    await duck.run('DROP VIEW cleaned_src');
-    await duck.run('DROP VIEW src');
+    try {
+      await createDataTable(duck, sourceSelect(files, opts, false), opts);
+    } catch (err) {
+      // DuckDB types CSV columns from a sample; a later value that does not fit is a conversion
+      // error, not bad input: read everything as text and type it here from every value instead.
+      if (opts.format !== 'csv' || !/convert|conversion/i.test((err as Error).message)) throw err;
+      allText = true;
+      await createDataTable(duck, sourceSelect(files, opts, true), opts);
+    }
   } catch (err) {
     if (isGyreError(err)) throw err;
     throw await readError(err as Error, files, opts);
   }
   const [{ __n }] = await duck.all<{ __n: string }>('SELECT count(*) AS __n FROM data');
   if (Number(__n) === 0) throw invalidArgument(`${files.join(', ')} has a header but no data rows.`, { files });
-  return schema;
+  const current = (await duck.all<{ column_name: string; column_type: string }>('DESCRIBE data')).map((r) => ({ name: r.column_name, type: logicalType(r.column_type) }));
+  if (known) {
+    for (const c of known) {
+      const now = current.find((x) => x.name === c.name);
+      if (!now) throw invalidArgument(`Column '${c.name}' of the recorded schema is missing from ${files.join(', ')}.`, { column: c.name });
+      if (now.type !== c.type) await retype(duck, c);
+    }
+    return known;
+  }
+  // Text columns can hide numbers, dates or booleans behind null markers and padding: now that
+  // those are cleaned, type them from every value. A column DuckDB typed as text on its own saw
+  // values of no other type, so with no clean-up to undo it stays text. Parquet and JSON keep theirs.
+  const recheck = opts.format === 'csv' && (allText || opts.trim || (opts.nullValues?.length ?? 0) > 0);
+  const text = recheck ? current.filter((c) => c.type === 'string').map((c) => c.name) : [];
+  const inferred = text.length ? await inferTextTypes(duck, text) : [];
+  for (const c of inferred) if (c.type !== 'string') await retype(duck, c);
+  return current.map((c) => inferred.find((i) => i.name === c.name) ?? c);
 }
 
-function sourceSelect(files: string[], opts: ResolvedReadOptions): string {
+async function createDataTable(duck: DuckSession, source: string, opts: ReadOptions): Promise<void> {
+  const raw = await duck.all<{ column_name: string; column_type: string }>(`DESCRIBE ${source}`);
+  if (raw.length === 0) throw invalidArgument('No columns found.');
+  const select = raw.map((r) => `${normalised(cleaned(sqlIdent(r.column_name), r.column_type, opts), r.column_type)} AS ${sqlIdent(r.column_name)}`);
+  await duck.run(`CREATE OR REPLACE TABLE data AS SELECT ${select.join(', ')} FROM (${source})`);
+}
+
+/** Types with no Gyre equivalent become the nearest one (wide integers and decimals: numbers; nested: JSON text). */
+function normalised(expr: string, duckType: string): string {
+  const t = duckType.toUpperCase();
+  if (/^(HUGEINT|UHUGEINT|UBIGINT|DECIMAL)/.test(t)) return `CAST(${expr} AS DOUBLE)`;
+  if (logicalType(t) === 'string' && t !== 'VARCHAR') return `CAST(${expr} AS VARCHAR)`;
+  return expr;
+}
+
+async function retype(duck: DuckSession, c: ColumnSchema): Promise<void> {
+  const col = sqlIdent(c.name);
+  const using = c.type === 'boolean' ? `(lower(CAST(${col} AS VARCHAR)) = 'true')` : `TRY_CAST(${col} AS ${DUCK_TYPE[c.type]})`;
+  await duck.run(`ALTER TABLE data ALTER ${col} SET DATA TYPE ${DUCK_TYPE[c.type]} USING ${using}`);
+}
+
+function sourceSelect(files: string[], opts: ResolvedReadOptions, allText: boolean): string {
   const list = sqlList(files);
   switch (opts.format) {
     case 'parquet':
@@ -75,13 +107,24 @@ function sourceSelect(files: string[], opts: ResolvedReadOptions): string {
         `escape = ${sqlString(opts.quote ?? '"')}`,
         `skip = ${opts.skip ?? 0}`,
         `encoding = ${sqlString(opts.encoding ?? 'utf-8')}`,
-        'all_varchar = true',
+        `nullstr = ${sqlList(nullStrings(opts))}`,
+        ...(allText ? ['all_varchar = true'] : []),
         'strict_mode = true',
         ...(opts.columns?.length ? [`names = ${sqlList(opts.columns)}`] : []),
       ];
-      return `SELECT * FROM read_csv(${list}, ${args.join(', ')})`;
+      return `SELECT * FROM read_csv(${list}, ${args.join(", ")})`;
     }
   }
+}
+
+/**
+ * Null markers handed to DuckDB's reader, so a numeric column with `?` for missing still reads as
+ * numbers. With trimming on, a marker after the usual one space (`, ?`) is a marker too; other
+ * padding is caught by the SQL clean-up below.
+ */
+function nullStrings(opts: ReadOptions): string[] {
+  const markers = opts.nullValues ?? [];
+  return ['', ...markers, ...(opts.trim ? markers.flatMap((m) => [` ${m}`, `${m} `, ` ${m} `]) : [])];
 }
 
 /** Trimming and null markers apply to text columns only. */
@@ -90,12 +133,6 @@ function cleaned(col: string, sourceType: string, opts: ReadOptions): string {
   const v = opts.trim ? `trim(${col})` : col;
   const markers = opts.nullValues ?? [];
   return markers.length ? `CASE WHEN ${v} IN (${markers.map(sqlString).join(', ')}) THEN NULL ELSE ${v} END` : v;
-}
-
-function castTo(expr: string, sourceType: string, type: ColumnType): string {
-  if (logicalType(sourceType) === type && !/^(DECIMAL|HUGEINT|UBIGINT)/.test(sourceType)) return expr;
-  if (type === 'boolean' && sourceType === 'VARCHAR') return `(lower(${expr}) = 'true')`;
-  return `TRY_CAST(${expr} AS ${DUCK_TYPE[type]})`;
 }
 
 export function logicalType(duckType: string): ColumnType {
@@ -122,7 +159,7 @@ async function inferTextTypes(duck: DuckSession, columns: string[]): Promise<Col
     const v = sqlIdent(name);
     return [`count(${v}) AS n${i}`, ...CANDIDATES.map(([, test], k) => `bool_and(${v} IS NULL OR (${test(v)})) AS c${i}_${k}`)];
   });
-  const [row] = await duck.all<Record<string, unknown>>(`SELECT ${parts.join(', ')} FROM cleaned_src`);
+  const [row] = await duck.all<Record<string, unknown>>(`SELECT ${parts.join(', ')} FROM data`);
   return columns.map((name, i) => {
     if (Number(row[`n${i}`]) === 0) return { name, type: 'string' as const };
     const k = CANDIDATES.findIndex((_, j) => row[`c${i}_${j}`] === true);

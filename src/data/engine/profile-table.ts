@@ -19,7 +19,9 @@ export async function profileTable(duck: DuckSession, schema: ColumnSchema[]): P
   const parts = ['count(*) AS __rows'];
   schema.forEach((c, i) => {
     const v = sqlIdent(c.name);
-    parts.push(`count(${v}) AS n${i}`, `count(DISTINCT ${v}) AS d${i}`);
+    parts.push(`count(${v}) AS n${i}`);
+    // Text distinct counts come exact from the top-values group-by; others start as HyperLogLog.
+    if (c.type !== 'string' && c.type !== 'boolean') parts.push(`approx_count_distinct(${v}) AS d${i}`);
     if (isNumeric(c)) {
       const d = `CAST(${v} AS DOUBLE)`;
       parts.push(`min(${d}) AS min${i}`, `max(${d}) AS max${i}`, `avg(${d}) AS mean${i}`, `stddev_samp(${d}) AS std${i}`, `approx_quantile(${d}, [${QUANTILES.join(', ')}]) AS q${i}`);
@@ -34,7 +36,7 @@ export async function profileTable(duck: DuckSession, schema: ColumnSchema[]): P
   const columns: ColumnProfile[] = [];
   for (const [i, c] of schema.entries()) {
     const count = Number(agg[`n${i}`]);
-    const p: ColumnProfile = { name: c.name, type: c.type, count, missing: rowCount - count, missingShare: rowCount ? (rowCount - count) / rowCount : 0, distinct: Number(agg[`d${i}`]) };
+    const p: ColumnProfile = { name: c.name, type: c.type, count, missing: rowCount - count, missingShare: rowCount ? (rowCount - count) / rowCount : 0, distinct: Number(agg[`d${i}`] ?? 0) };
     if (isNumeric(c)) {
       Object.assign(p, { min: num(agg[`min${i}`]), max: num(agg[`max${i}`]), mean: num(agg[`mean${i}`]), std: num(agg[`std${i}`]) });
       const qs = agg[`q${i}`] as unknown[] | null;
@@ -43,11 +45,14 @@ export async function profileTable(duck: DuckSession, schema: ColumnSchema[]): P
     } else if (c.type === 'date' || c.type === 'timestamp') {
       Object.assign(p, { min: agg[`min${i}`] ?? null, max: agg[`max${i}`] ?? null });
     } else {
-      p.topValues = await topValues(duck, c.name, c.type === 'boolean');
+      const top = await topValues(duck, c.name, c.type === 'boolean');
+      p.topValues = top.values;
+      p.distinct = top.distinct;
       if (c.type === 'string' && count > 0) p.lengths = { min: Number(agg[`lmin${i}`]), max: Number(agg[`lmax${i}`]), mean: Number(agg[`lmean${i}`]) };
     }
     columns.push(p);
   }
+  await exactDistinct(duck, columns);
   const [{ __dup }] = await duck.all<{ __dup: string }>('SELECT (SELECT count(*) FROM data) - (SELECT count(*) FROM (SELECT DISTINCT * FROM data)) AS __dup');
   return { rowCount, duplicateRows: Number(__dup), columns };
 }
@@ -67,8 +72,25 @@ async function histogram(duck: DuckSession, column: string, min: number, max: nu
   return Array.from({ length: BINS }, (_, b) => ({ lower: min + b * width, upper: b === BINS - 1 ? max : min + (b + 1) * width, count: counts.get(b) ?? 0 }));
 }
 
-async function topValues(duck: DuckSession, column: string, boolean: boolean): Promise<ValueCount[]> {
+async function topValues(duck: DuckSession, column: string, boolean: boolean): Promise<{ values: ValueCount[]; distinct: number }> {
   const v = sqlIdent(column);
-  const rows = await duck.all<{ __value: unknown; __n: string }>(`SELECT ${v} AS __value, count(*) AS __n FROM data WHERE ${v} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP_VALUES}`);
-  return rows.map((r) => ({ value: boolean ? r.__value === true : String(r.__value), count: Number(r.__n) }));
+  const rows = await duck.all<{ __value: unknown; __n: string; __d: string }>(
+    `SELECT ${v} AS __value, count(*) AS __n, count(*) OVER () AS __d FROM data WHERE ${v} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP_VALUES}`,
+  );
+  return { values: rows.map((r) => ({ value: boolean ? r.__value === true : String(r.__value), count: Number(r.__n) })), distinct: Number(rows[0]?.__d ?? 0) };
+}
+
+/**
+ * Exact distinct counts where they decide something: integer columns that look unique (an id is
+ * then inferred as unique) and columns with few values. Others keep the HyperLogLog estimate
+ * (within a few percent), marked `distinctApproximate`: an exact count of a million distinct
+ * doubles costs more than the rest of the profile.
+ */
+async function exactDistinct(duck: DuckSession, columns: ColumnProfile[]): Promise<void> {
+  const todo = columns.filter((p) => p.type !== 'string' && p.type !== 'boolean' && ((p.type === 'integer' && p.distinct >= 0.97 * p.count) || p.distinct <= 10_000));
+  if (todo.length) {
+    const [row] = await duck.all<Record<string, string>>(`SELECT ${todo.map((p, k) => `count(DISTINCT ${sqlIdent(p.name)}) AS __d${k}`).join(', ')} FROM data`);
+    todo.forEach((p, k) => (p.distinct = Number(row[`__d${k}`])));
+  }
+  for (const p of columns) if (p.type !== 'string' && p.type !== 'boolean' && !todo.includes(p)) p.distinctApproximate = true;
 }
