@@ -56,6 +56,7 @@ describe('data API', () => {
       expect(input.dataset).toMatchObject({ name: 'plans', digest: v.digest.slice(7, 39), source: 'plans@1', sourceType: 'gyre-dataset' });
       expect(input.tags).toEqual([{ key: 'mlflow.data.context', value: 'training' }]);
       expect((await gyre.data.get(`plans@${input.dataset.digest}`)).digest).toBe(v.digest);
+      expect((await gyre.data.get(`plans@sha256:${v.digest.slice(7, 11)}`)).version).toBe(1);
     } finally {
       await gyre.close();
     }

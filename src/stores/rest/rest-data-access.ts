@@ -9,7 +9,8 @@ import { parseVersionRef } from '../../data/version-ref.js';
 
 function split(ref: string): { name: string; ref: string } {
   const { name, selector } = parseVersionRef(ref);
-  const r = selector.kind === 'latest' ? 'latest' : selector.kind === 'number' ? String(selector.version) : selector.prefix;
+  // Digest prefixes keep their `sha256:` so an all-digit prefix is not read as a version number.
+  const r = selector.kind === 'latest' ? 'latest' : selector.kind === 'number' ? String(selector.version) : `sha256:${selector.prefix}`;
   return { name: encodeURIComponent(name), ref: encodeURIComponent(r) };
 }
 
