@@ -96,6 +96,15 @@ describe('DataService: versions by content', () => {
     expect(arr.version.profile.columns[0].mean).toBe(2);
   });
 
+  it("adds a file from Gyre's artifact store, e.g. one a run logged", async () => {
+    const stored = await fx.data.add({ name: 'w', source: fx.write('a.csv', CSV) });
+    await fx.artifacts.put('0/run1/artifacts/data/a.csv', CSV);
+    const fromStore = await fx.data.add({ name: 'w', source: 'mlflow-artifacts:/0/run1/artifacts/data/a.csv' });
+    expect(fromStore).toEqual({ version: stored.version, created: false });
+    await expect(fx.data.add({ name: 'w', source: 'mlflow-artifacts:/0/run1/artifacts/none.csv' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(fx.data.add({ name: 'w', source: 's3://bucket/a.csv' })).rejects.toThrow(/local paths, file:\/\/ URLs and Gyre's artifact store/);
+  });
+
   it('re-reads a version from the artifact store even after the source file is gone', async () => {
     const file = fx.write('a.csv', CSV);
     await fx.data.add({ name: 'w', source: file });

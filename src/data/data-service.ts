@@ -28,6 +28,7 @@ import type { DuckSessionOptions } from './engine/duckdb-session.js';
 import { loadTable } from './engine/load-table.js';
 import { profileTable } from './engine/profile-table.js';
 import { validateTable } from './engine/validate-table.js';
+import { storePathOfArtifactUri } from '../tracking/run-artifacts.js';
 
 export class DataService implements DataAccess {
   constructor(
@@ -39,7 +40,34 @@ export class DataService implements DataAccess {
   async add(input: AddDatasetInput): Promise<AddDatasetResult> {
     checkDatasetName(input.name);
     checkTags(input.tags);
-    const { files, digest } = await resolveSource(input.source);
+    const fetched = await this.fetchStoredSource(input.source);
+    try {
+      return await this.addFrom(input, fetched ?? input.source);
+    } finally {
+      if (fetched) fs.rmSync(path.dirname(fetched), { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * A source inside Gyre's own artifact store (`mlflow-artifacts:/…`, e.g. a file a run logged) is
+   * copied to a temp folder first, so it is read like a local file; null for any other source.
+   */
+  private async fetchStoredSource(source: string): Promise<string | null> {
+    const storePath = storePathOfArtifactUri(source);
+    if (storePath === null) return null;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gyre-data-src-'));
+    const target = path.join(dir, path.posix.basename(storePath));
+    try {
+      await pipeline(await this.artifacts.get(storePath), fs.createWriteStream(target));
+    } catch (err) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+    return target;
+  }
+
+  private async addFrom(input: AddDatasetInput, localSource: string): Promise<AddDatasetResult> {
+    const { files, digest } = await resolveSource(localSource);
     const readOptions = resolveReadOptions(input.readOptions, files[0].path);
     // Known content is answered from metadata alone: no re-read, no re-profile.
     const [known] = await this.store.findByDigestPrefix(input.name, digest.slice(7));

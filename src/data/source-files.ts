@@ -18,7 +18,7 @@ const hasGlob = (s: string) => /[*?[]/.test(s);
 
 export async function resolveSource(source: string): Promise<{ files: SourceFile[]; digest: string }> {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) && !source.startsWith('file://')) {
-    throw invalidArgument(`'${source}': only local paths (and file:// URLs) can be added for now.`, { source });
+    throw invalidArgument(`'${source}': data can be added from local paths, file:// URLs and Gyre's artifact store (mlflow-artifacts:/…).`, { source });
   }
   const local = source.startsWith('file://') ? new URL(source).pathname : source;
   if (!hasGlob(local)) {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { openStores } from '../../stores/open-stores.js';
 import { DataService } from '../data-service.js';
 import type { DatasetStore } from '../dataset-store.js';
+import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { tempDir } from '../../test-support/test-databases.js';
 
 export const ADULT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples/data/adult');
@@ -15,6 +16,7 @@ export interface DataFixture {
   data: DataService;
   /** The metadata store under `data`, for tests that need crafted versions. */
   datasets: DatasetStore;
+  artifacts: ArtifactStore;
   dir: string;
   write(name: string, content: string | Buffer): string;
   close(): Promise<void>;
@@ -26,6 +28,7 @@ export async function openDataFixture(): Promise<DataFixture> {
   return {
     data: new DataService(stores.datasets, stores.artifacts, { memoryLimit: '512MB', threads: 2 }),
     datasets: stores.datasets,
+    artifacts: stores.artifacts,
     dir,
     write: (name, content) => {
       const file = path.join(dir, 'files', name);
