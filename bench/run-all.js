@@ -1,5 +1,5 @@
 /**
- * Runs every tracking-server benchmark in sequence, each in its own Node process (so one bench's
+ * Runs every benchmark in sequence, each in its own Node process (so one bench's
  * heap and open handles cannot colour the next; each creates and removes its own temp dir), and
  * prints one JSON summary: a short table of figures, goals and ratios, then the full reports.
  *
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ALL = ['log-batch', 'search-runs', 'metric-history'];
+const ALL = ['log-batch', 'search-runs', 'metric-history', 'data-add'];
 
 function runBench(name) {
   return new Promise((resolve, reject) => {
@@ -39,6 +39,18 @@ function runBench(name) {
 function headline(r) {
   const goals = Object.fromEntries(Object.entries(r.goals).map(([k, g]) => [k, `${g.value} (goal ${g.target}: ${g.met ? 'met' : 'MISSED'})`]));
   switch (r.bench) {
+    case 'data-add':
+      return {
+        add_with_profile_s: r.gyre.add_with_profile_s,
+        add_rows_per_s: r.gyre.add_rows_per_s,
+        validate_15_expectations_s: r.gyre.validate_15_expectations_s,
+        baseline_duckdb_count_s: r.baseline.s,
+        ratio: r.ratio,
+        ratio_validate: r.ratio_validate,
+        peak_rss_mb: r.gyre.peak_rss_mb,
+        large_10x: r.large_10x,
+        goals,
+      };
     case 'log-batch':
       return {
         gyre_points_per_s: r.gyre.points_per_s,

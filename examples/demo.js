@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, openServices, buildServer, resolveConfig } from '../dist/index.js';
+import { validateDemoData } from './demo-data-step.js';
 import { FEATURES, fitHourDayMean, fitMean, fitRidge, loadBikeSharing, randomSplit, regressionMetrics } from './bike-baselines.js';
 import { ridgeManifest, ridgeToOnnx } from './ridge-to-onnx.js';
 import { OnnxModel } from '../dist/serving/onnx-model.js';
@@ -26,11 +27,13 @@ say(`Gyre demo: ${rows.length.toLocaleString('en')} hourly rows of Capital Bikes
 
 const gyre = await connect({ url: undefined, remoteUrl: null });
 say(`Tracking into ${gyre.config.home} (${gyre.config.databaseUrl === 'sqlite:' ? 'embedded SQLite, WAL' : gyre.config.databaseUrl})`);
+const dataVersion = await validateDemoData(gyre, dataFile, say);
 
 // 1. Baselines on a seeded random 80/20 split: one parent run, a nested run per model.
 const { train, test } = randomSplit(rows, 0.2, 42);
 const parent = await gyre.startRun({ experiment: 'bike-demand', runName: 'baselines-random-split', tags: { purpose: 'demo', split: 'random-80-20-seed-42' } });
 await parent.logInputs([{ dataset, tags: [{ key: 'mlflow.data.context', value: 'training' }] }]);
+await parent.logDatasetVersion(dataVersion, 'training');
 await parent.logParams({ target: 'cnt', features: FEATURES.join(','), test_share: 0.2, seed: 42 });
 const results = [];
 const fitted = {};

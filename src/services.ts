@@ -18,6 +18,7 @@ import { SqlRegistryStore } from './stores/sql/sql-registry-store.js';
 import { LocalModelsApi } from './models/models-api.js';
 import { openServing } from './serving/serving-services.js';
 import type { Serving } from './serving/serving-services.js';
+import { DataService } from './data/data-service.js';
 
 export interface Services {
   tracking: TrackingService;
@@ -34,6 +35,8 @@ export interface Services {
   eventSources: Record<string, EventSource>;
   /** Prometheus registry of this process's metrics, exposed at /metrics. */
   metrics: Registry;
+  /** Versioned datasets, profiles and validation. */
+  data: DataService;
   close(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
     tracking,
     runArtifacts,
     artifactStore: stores.artifacts,
+    data: new DataService(stores.datasets, stores.artifacts),
     close: async () => {
       await serving.stop();
       await stores.close();

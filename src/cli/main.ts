@@ -9,6 +9,7 @@ import { registerRunsCommand } from './runs-command.js';
 import { registerWebhooksCommand } from './webhooks-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { registerDeployCommand } from './deploy-command.js';
+import { registerDataCommand } from './data-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('gyre')
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerModelsCommand(program);
   registerDeployCommand(program);
   registerWebhooksCommand(program);
+  registerDataCommand(program);
   return program;
 }
 

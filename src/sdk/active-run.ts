@@ -9,6 +9,8 @@ import path from 'node:path';
 import type { TrackingService } from '../tracking/tracking-service.js';
 import type { RunArtifactAccess } from '../tracking/run-artifact-access.js';
 import type { DatasetInput, LogBatch, Run, RunStatus } from '../tracking/entities.js';
+import type { DatasetVersion } from '../data/entities.js';
+import { datasetVersionInput } from '../data/run-input.js';
 
 export class ActiveRun {
   private readonly steps = new Map<string, number>();
@@ -63,6 +65,15 @@ export class ActiveRun {
    */
   logInputs(inputs: DatasetInput[]): Promise<void> {
     return this.tracking.logInputs(this.id, inputs);
+  }
+
+  /**
+   * Records that this run read a Gyre dataset version (name, content digest, `NAME@N` as source,
+   * schema and profile), so the model traces back to exact data.
+   * @example await run.logDatasetVersion(await gyre.data.get('adult@latest'), 'training')
+   */
+  logDatasetVersion(version: DatasetVersion, context = 'training'): Promise<void> {
+    return this.tracking.logInputs(this.id, [datasetVersionInput(version, context)]);
   }
 
   /**

@@ -26,6 +26,8 @@ import type { RegistryApi } from '../registry/registry-api.js';
 import { RestRegistryApi } from '../stores/rest/rest-registry-api.js';
 import type { ModelsApi } from '../models/models-api.js';
 import { RestModelsApi } from '../models/models-api.js';
+import type { DataAccess } from '../data/data-access.js';
+import { RestDataAccess } from '../stores/rest/rest-data-access.js';
 
 export interface StartRunOptions {
   /** Experiment name (created if missing) or use `experimentId`; default the Default experiment. */
@@ -51,6 +53,14 @@ export class Gyre {
     readonly models: ModelsApi,
     readonly config: GyreConfig,
     private readonly onClose: () => Promise<void>,
+    /**
+     * Versioned datasets: add, list, get (`NAME@N`, `NAME@<digest prefix>`, `NAME@latest`), diff,
+     * inferSuite, validate.
+     * @example
+     * const { version } = await gyre.data.add({ name: 'adult', source: 'adult.data', readOptions: { trim: true, nullValues: ['?'] } });
+     * const report = await gyre.data.validate('adult@latest', suite('adult').notNull('age').build());
+     */
+    readonly data: DataAccess,
   ) {}
 
   /**
@@ -89,8 +99,8 @@ export async function connect(overrides: ConfigOverrides & { url?: string } = {}
   const config = resolveConfig({ ...overrides, ...(overrides.url ? { remoteUrl: overrides.url } : {}) });
   if (config.remoteUrl) {
     const client = new RestClient(config.remoteUrl, config.token);
-    return new Gyre(new TrackingService(new RestTrackingStore(client)), new RestRunArtifacts(client), new RestWebhookApi(client), new RestRegistryApi(client), new RestModelsApi(client), config, async () => {});
+    return new Gyre(new TrackingService(new RestTrackingStore(client)), new RestRunArtifacts(client), new RestWebhookApi(client), new RestRegistryApi(client), new RestModelsApi(client), config, async () => {}, new RestDataAccess(client));
   }
   const services = await openServices(config);
-  return new Gyre(services.tracking, services.runArtifacts, services.webhooks, services.registry, services.models, config, () => services.close());
+  return new Gyre(services.tracking, services.runArtifacts, services.webhooks, services.registry, services.models, config, () => services.close(), services.data);
 }

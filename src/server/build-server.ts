@@ -17,6 +17,7 @@ import { registerDeploymentRoutes } from './routes/deployment-routes.js';
 import { oipPlugin } from './oip/oip-routes.js';
 import { lazyServedModels } from '../serving/served-models.js';
 import { registerMetrics } from './http-metrics.js';
+import { registerDataRoutes } from './routes/data-routes.js';
 import { mlflowPlugin } from './mlflow-compat/mlflow-plugin.js';
 import { GYRE_VERSION } from '../core/version.js';
 import { ResponseCache } from './response-cache.js';
@@ -65,6 +66,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       );
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       registerTrackingRoutes(api, services.tracking, cache);
+      registerDataRoutes(api, services.data);
       await api.register(async (scope) => registerRunArtifactRoutes(scope, services.runArtifacts));
       registerWebhookRoutes(api, services.webhooks);
       registerRegistryRoutes(api, services.registry);

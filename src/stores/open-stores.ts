@@ -10,6 +10,8 @@ import type { TrackingStore } from '../tracking/tracking-store.js';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { LocalArtifactStore } from '../artifacts/local-artifact-store.js';
 import { SqlTrackingStore } from './sql/sql-tracking-store.js';
+import type { DatasetStore } from '../data/dataset-store.js';
+import { SqlDatasetStore } from './sql/sql-dataset-store.js';
 import { openSqlDatabase } from './sql-database.js';
 import type { SqlDatabase } from './sql-database.js';
 
@@ -17,6 +19,7 @@ export interface Stores {
   /** The shared SQL database every SQL-backed store below is built on. */
   database: SqlDatabase;
   tracking: TrackingStore;
+  datasets: DatasetStore;
   artifacts: ArtifactStore;
   close(): Promise<void>;
 }
@@ -45,6 +48,7 @@ export async function openStores(config: Pick<GyreConfig, 'databaseUrl' | 'artif
   return {
     database,
     tracking: trackingStoreOn(database),
+    datasets: new SqlDatasetStore(database.db),
     artifacts,
     close: () => database.close(),
   };

@@ -8,6 +8,7 @@ import { registryTables } from './0002-registry.js';
 import { webhookTables } from './0004-webhooks.js';
 import { inferenceLogTables } from './0005-inference-log.js';
 import { deploymentTables } from './0006-deployments.js';
+import { dataTables } from './0003-data.js';
 
 export interface Migration {
   id: string;
@@ -19,7 +20,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { id: '0001_tracking', sqlite: trackingTables('sqlite'), postgres: trackingTables('postgres') },
   { id: '0002_registry', sqlite: registryTables('sqlite'), postgres: registryTables('postgres') },
-  // 0003_data is being built on its branch.
+  { id: '0003_data', sqlite: dataTables('sqlite'), postgres: dataTables('postgres') },
   { id: '0004_webhooks', sqlite: webhookTables('sqlite'), postgres: webhookTables('postgres') },
   { id: '0005_inference_log', sqlite: inferenceLogTables('sqlite'), postgres: inferenceLogTables('postgres') },
   { id: '0006_deployments', sqlite: deploymentTables('sqlite'), postgres: deploymentTables('postgres') },
