@@ -138,6 +138,32 @@ await mlflow('runs/log-batch', { run_id: runId, params: [{ key: 'model', value: 
 await mlflow('runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
 const viaMlflow = await mlflow('runs/search', { experiment_ids: [experiment.experimentId], filter: "params.model = 'from-mlflow-api'" });
 say(`\n5. MLflow REST API at ${url}/api/2.0/mlflow: created, logged and found run ${viaMlflow.runs?.[0]?.info.run_id} (${viaMlflow.runs?.[0]?.info.status})`);
+
+// 6. Serve the champion: a deployment follows bike-demand@champion; real requests go through the
+//    records endpoint (raw feature values) and the Open Inference Protocol (tensors).
+const deploymentName = 'bike-demand';
+const existing = await services.serving.deployments.list();
+if (!existing.some((d) => d.name === deploymentName)) await services.serving.deployments.create(deploymentName, { model: 'bike-demand@champion' }, { user: 'demo' });
+const manager = services.serving.start({ pollMs: 200 });
+await manager.sync();
+const post = async (p, body) => {
+  const t0 = performance.now();
+  const res = await fetch(`${url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { ms: performance.now() - t0, body: await res.json() };
+};
+const hours = test.slice(0, 200);
+const recordLatencies = [];
+let lastRecords;
+for (const r of hours) {
+  lastRecords = await post(`/api/v1/deployments/${deploymentName}/predict`, { records: [Object.fromEntries(FEATURES.map((f) => [f, r[f]]))] });
+  recordLatencies.push(lastRecords.ms);
+}
+const oip = await post(`/v2/models/${deploymentName}/infer`, { inputs: [{ name: 'features', shape: [hours.length, FEATURES.length], datatype: 'FP32', data: hours.map((r) => FEATURES.map((f) => r[f])) }] });
+const sorted = recordLatencies.sort((a, b) => a - b);
+const pct = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(2);
+say(`\n6. Deployment '${deploymentName}' serves bike-demand@champion (version ${lastRecords.body.modelVersion}) over HTTP:`);
+say(`   records endpoint, ${hours.length} single-hour requests one after another: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms (HTTP round trip on loopback)`);
+say(`   a prediction: ${JSON.stringify(lastRecords.body.predictions[0])} rentals that hour; OIP batch of ${hours.length} rows in ${oip.ms.toFixed(1)} ms, version ${oip.body.model_version}`);
 await app.close();
 await services.close();
 
@@ -145,4 +171,4 @@ say(`\nDone. Look around:
    npx gyre runs list -e bike-demand --order-by 'metrics.rmse ASC'
    npx gyre runs show ${best.runId}
    npx gyre models show bike-demand && npx gyre models lineage bike-demand@champion
-   npx gyre server            # then MLFLOW_TRACKING_URI=http://127.0.0.1:5000 for any MLflow client`);
+   npx gyre server            # MLflow clients: MLFLOW_TRACKING_URI=http://127.0.0.1:5000; OIP: /v2/models/bike-demand/infer`);
