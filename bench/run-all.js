@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ALL = ['log-batch', 'search-runs', 'metric-history', 'data-add'];
+const ALL = ['log-batch', 'search-runs', 'metric-history', 'data-add', 'serving'];
 
 function runBench(name) {
   return new Promise((resolve, reject) => {
@@ -49,6 +49,15 @@ function headline(r) {
         ratio_validate: r.ratio_validate,
         peak_rss_mb: r.gyre.peak_rss_mb,
         large_10x: r.large_10x,
+        goals,
+      };
+    case 'serving':
+      return {
+        bare_requests_per_s: r.baseline.bare_single_row.requests_per_s,
+        oip_single_row_per_s: { batching_off: r.gyre.oip_single_row_batching_off.requests_per_s, batching_on: r.gyre.oip_single_row_batching_on.requests_per_s, logging_off: r.gyre.oip_single_row_batching_on_logging_off.requests_per_s },
+        records_per_s: r.gyre.records_single_row_batching_on.requests_per_s,
+        rows_per_s_1000_row_batches: r.gyre.oip_1000_row_batches.rows_per_s,
+        p99_ms_at_half_peak: r.gyre.p99_at_half_peak.latency_ms.p99,
         goals,
       };
     case 'log-batch':

@@ -3,7 +3,8 @@
  * in the parent never shares a CPU thread with it. The same file is the child's entry point (run
  * via child_process.fork) and the parent's helper (`startServer`).
  *
- * Child: node start-server.js <home>  → opens services on <home>, listens on 127.0.0.1:0 and sends
+ * Child: node start-server.js <home> [--serve] → opens services on <home> (and with --serve loads
+ * and serves its deployments), listens on 127.0.0.1:0 and sends
  * {port} over IPC; on the 'close' message (or a lost parent) it closes cleanly and exits.
  * Set BENCH_SERVER_PROF=<dir> to run the child under `--cpu-prof` and write its profile there.
  */
@@ -13,9 +14,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const SELF = fileURLToPath(import.meta.url);
 
 /** Forks the server on `home`; resolves once it listens. */
-export async function startServer(home, { profileDir = process.env.BENCH_SERVER_PROF } = {}) {
+export async function startServer(home, { profileDir = process.env.BENCH_SERVER_PROF, serve = false } = {}) {
   const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = fork(SELF, [home], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(SELF, [home, ...(serve ? ['--serve'] : [])], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise((resolve, reject) => {
     child.once('message', (m) => (m && m.port ? resolve(m.port) : reject(new Error(`server failed: ${JSON.stringify(m)}`))));
     child.once('exit', (code) => reject(new Error(`server exited with code ${code} before listening`)));
@@ -51,7 +52,7 @@ export async function startServer(home, { profileDir = process.env.BENCH_SERVER_
   };
 }
 
-async function runChild(home) {
+async function runChild(home, serve) {
   const { openServices } = await import('../../dist/services.js');
   const { buildServer } = await import('../../dist/server/build-server.js');
   const services = await openServices({ home, databaseUrl: 'sqlite:', artifactsUrl: 'file:' });
@@ -66,6 +67,8 @@ async function runChild(home) {
     serverMs.push(performance.now() - req.benchStart);
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  // --serve: load and serve the deployments, as `gyre server` does.
+  if (serve) await services.serving.start({ pollMs: 1000 }).sync();
   let closing = false;
   const close = async () => {
     if (closing) return;
@@ -86,7 +89,7 @@ async function runChild(home) {
 }
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
-  runChild(process.argv[2]).catch((err) => {
+  runChild(process.argv[2], process.argv.includes('--serve')).catch((err) => {
     process.send?.({ error: String(err?.stack ?? err) });
     process.exit(1);
   });

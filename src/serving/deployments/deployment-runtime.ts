@@ -232,6 +232,9 @@ export class DeploymentRuntime {
   }
 
   private record(requestId: string, variant: 'primary' | 'shadow', lv: LoadedVersion, inputs: unknown, outputs: unknown, latencyMs: number): void {
+    // Per-deployment sampling of primary traffic; shadow answers are always kept (they exist to be compared).
+    const rate = this.spec.logSampleRate ?? 1;
+    if (variant === 'primary' && rate < 1 && Math.random() >= rate) return;
     this.deps.log?.log({
       deployment: this.name,
       requestId,

@@ -1,0 +1,133 @@
+/**
+ * Serving throughput and latency (issue 6), against a bare HTTP server measured in the same run.
+ * Gyre serves a 100-tree depth-6 GBDT (ONNX TreeEnsembleRegressor, 11 features) from `gyre server`
+ * code in its own process; the bare server (its own process too) parses the same POST body and
+ * answers a fixed JSON of the same size. The load generator runs here, closed loop.
+ *
+ * Scenarios: single-row OIP infer (batching off and on), single-row records, 1000-row OIP batches,
+ * logging at 100% vs off, and the p99 of single-row OIP at half of the peak rate (open loop).
+ * Env: BENCH_SECONDS (per scenario, default 4), BENCH_CLIENTS (default 32).
+ */
+import path from 'node:path';
+import { openServices } from '../dist/services.js';
+import { startServer } from './support/start-server.js';
+import { startBareServer } from './support/bare-server.js';
+import { createClient } from './support/http-client.js';
+import { gbdtOnnx, GBDT_FEATURES } from './support/gbdt-onnx.js';
+import { closedLoop, goal, latencySummary, log, machineInfo, mainOf, round, seconds, withTempDir } from './support/stats.js';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
+const actor = { user: 'bench' };
+const row = (i) => [1 + (i % 4), 1 + (i % 12), i % 24, i % 2, i % 7, (i + 1) % 2, 1 + (i % 3), (i % 100) / 100, (i % 90) / 100, (i % 80) / 100, (i % 50) / 100];
+const oipBody = (rows) => JSON.stringify({ inputs: [{ name: 'features', shape: [rows.length, GBDT_FEATURES.length], datatype: 'FP32', data: rows }] });
+const recordsBody = (rows) => JSON.stringify({ records: rows.map((r) => Object.fromEntries(GBDT_FEATURES.map((f, j) => [f, r[j]]))) });
+
+async function setup(home) {
+  const services = await openServices({ home, databaseUrl: 'sqlite:', artifactsUrl: 'file:' });
+  const manifest = { task: 'regression', inputs: GBDT_FEATURES.map((name, column) => ({ name, type: 'number', tensor: 'features', column })) };
+  await services.models.register({ name: 'gbdt', onnx: gbdtOnnx(), manifest, alias: 'champion' }, actor);
+  const single = (extra) => ({ strategy: 'single', variants: [{ name: 'stable', model: 'gbdt@champion', weight: 100 }], ...extra });
+  await services.serving.deployments.create('plain', single({}), actor);
+  await services.serving.deployments.create('batched', single({ batching: { maxBatchRows: 256, maxQueueDelayMs: 0 } }), actor);
+  await services.serving.deployments.create('batched-nolog', single({ batching: { maxBatchRows: 256, maxQueueDelayMs: 0 }, logSampleRate: 0 }), actor);
+  await services.close();
+}
+
+async function load(port, path_, body, { clients = CLIENTS, secs }) {
+  const client = createClient(port, { maxSockets: clients });
+  try {
+    await closedLoop({ clients, seconds: 0.5, fn: async () => (await client.request('POST', path_, body)).ms }); // warm-up
+    let errors = 0;
+    const r = await closedLoop({
+      clients,
+      seconds: secs,
+      fn: async () => {
+        const res = await client.request('POST', path_, body);
+        if (res.status !== 200) errors++;
+        return res.ms;
+      },
+    });
+    return { requests_per_s: round(r.perSecond, 0), latency_ms: latencySummary(r.latencies), errors };
+  } finally {
+    client.close();
+  }
+}
+
+/** Sends at a fixed rate regardless of answers (open loop), so latency is not hidden by backing off. */
+async function openLoop(port, path_, body, { rate, secs }) {
+  const client = createClient(port, { maxSockets: 256 });
+  const latencies = [];
+  let sent = 0;
+  let errors = 0;
+  const t0 = performance.now();
+  const pending = [];
+  try {
+    while (performance.now() - t0 < secs * 1000) {
+      const due = Math.floor(((performance.now() - t0) / 1000) * rate);
+      for (; sent < due; sent++) {
+        pending.push(client.request('POST', path_, body).then((res) => (res.status === 200 ? latencies.push(res.ms) : errors++)));
+      }
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(pending);
+    return { target_rate_per_s: rate, achieved_per_s: round(latencies.length / secs, 0), latency_ms: latencySummary(latencies), errors };
+  } finally {
+    client.close();
+  }
+}
+
+export async function run() {
+  const secs = seconds(4);
+  return withTempDir('serving', async (dir) => {
+    const home = path.join(dir, 'home');
+    log('serving: registering a 100-tree depth-6 GBDT and three deployments');
+    await setup(home);
+    const gyre = await startServer(home, { serve: true });
+    const probe = createClient(gyre.port);
+    const sample = await probe.request('POST', '/v2/models/plain/infer', oipBody([row(1)]), { json: true });
+    if (sample.status !== 200) throw new Error(`OIP probe failed: ${sample.status} ${sample.error}`);
+    probe.close();
+    const bare = await startBareServer(JSON.stringify(sample.body));
+    try {
+      const one = oipBody([row(3)]);
+      log(`serving: bare server, ${CLIENTS} clients, ${secs}s`);
+      const bareOne = await load(bare.port, '/infer', one, { secs });
+      log('serving: OIP single row, batching off');
+      const plain = await load(gyre.port, '/v2/models/plain/infer', one, { secs });
+      log('serving: OIP single row, batching on (logging 100%)');
+      const batched = await load(gyre.port, '/v2/models/batched/infer', one, { secs });
+      log('serving: OIP single row, batching on, logging off');
+      const nolog = await load(gyre.port, '/v2/models/batched-nolog/infer', one, { secs });
+      log('serving: records single row, batching on');
+      const records = await load(gyre.port, '/api/v1/deployments/batched/predict', recordsBody([row(3)]), { secs });
+      const bareRecords = await load(bare.port, '/predict', recordsBody([row(3)]), { secs });
+      log('serving: 1000-row OIP batches, 4 clients');
+      const big = oipBody(Array.from({ length: 1000 }, (_, i) => row(i)));
+      const batches = await load(gyre.port, '/v2/models/plain/infer', big, { clients: 4, secs });
+      const peak = Math.max(plain.requests_per_s, batched.requests_per_s);
+      const best = batched.requests_per_s >= plain.requests_per_s ? 'batched' : 'plain';
+      log(`serving: open loop at half of the peak (${Math.round(peak / 2)}/s) on '${best}'`);
+      const half = await openLoop(gyre.port, `/v2/models/${best}/infer`, one, { rate: Math.round(peak / 2), secs });
+      const ratio = (a, b) => round(a / b, 3);
+      return {
+        bench: 'serving',
+        what: `100-tree depth-6 TreeEnsembleRegressor over 11 features served by Gyre (own process) vs a bare node:http JSON server (own process); ${CLIENTS} keep-alive clients, closed loop, ${secs}s per scenario`,
+        machine: machineInfo(),
+        baseline: { bare_single_row: bareOne, bare_records_body: bareRecords },
+        gyre: { oip_single_row_batching_off: plain, oip_single_row_batching_on: batched, oip_single_row_batching_on_logging_off: nolog, records_single_row_batching_on: records, oip_1000_row_batches: { ...batches, rows_per_s: batches.requests_per_s * 1000 }, p99_at_half_peak: half },
+        goals: {
+          oip_ratio_to_bare: goal(ratio(peak, bareOne.requests_per_s), '>=', 0.6),
+          p99_ms_at_half_peak: goal(half.latency_ms.p99, '<=', 5),
+          records_ratio_to_bare: goal(ratio(records.requests_per_s, bareRecords.requests_per_s), '>=', 0.5),
+          rows_per_s_1000_row_batches: goal(batches.requests_per_s * 1000, '>=', 200_000),
+          logging_on_ratio_to_off: goal(ratio(batched.requests_per_s, nolog.requests_per_s), '>=', 0.8),
+        },
+      };
+    } finally {
+      await bare.stop();
+      await gyre.stop();
+    }
+  });
+}
+
+mainOf(import.meta.url, run);
