@@ -13,10 +13,12 @@ export interface StoreFixture<S> {
   cleanup(): Promise<void>;
 }
 
-export function runContractOnSqlBackends<S>(
+export function runContractOnSqlBackends<S, F extends StoreFixture<S> = StoreFixture<S>>(
   contractName: string,
-  contract: (backendName: string, make: () => Promise<StoreFixture<S>>) => void,
+  contract: (backendName: string, make: () => Promise<F>) => void,
   build: (database: SqlDatabase) => S,
+  /** Extra fixture fields a contract wants (e.g. more connections to the same database). */
+  extra: (url: string, backendName: string) => Partial<F> = () => ({}),
 ): void {
   for (const backend of testBackends) {
     if (!backend.available) {
@@ -29,12 +31,13 @@ export function runContractOnSqlBackends<S>(
       const database = backend.make();
       const sql = await openSqlDatabase(database.url, '/nonexistent');
       return {
+        ...extra(database.url, backend.name),
         store: build(sql),
         cleanup: async () => {
           await sql.close();
           await database.cleanup();
         },
-      };
+      } as F;
     });
   }
 }
