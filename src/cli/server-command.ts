@@ -11,7 +11,8 @@ export const DEFAULT_PORT = 5000;
 export function registerServerCommand(program: Command): void {
   program
     .command('server')
-    .description('serve the API (native /api/v1, MLflow /api/2.0/mlflow, /health) on one port')
+    .alias('serve')
+    .description('serve the API (native /api/v1, MLflow /api/2.0/mlflow, OIP /v2 for deployments, /metrics, /health) on one port')
     .option('--host <host>', 'interface to bind; there is no authentication yet, so the default is loopback only', '127.0.0.1')
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_PORT))
     .option('--log-level <level>', 'pino log level: fatal, error, warn, info, debug', 'info')
