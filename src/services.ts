@@ -47,7 +47,7 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
   const webhookStore = new SqlWebhookStore(stores.database.db);
   const eventSources: Record<string, EventSource> = { registry: registryEventSource(registry) };
   const metrics = new Registry();
-  const serving = openServing(stores.database.db, registry, stores.artifacts, metrics);
+  const serving = openServing(stores.database.db, stores.database.dialect, registry, stores.artifacts, metrics);
   const runArtifacts = new RunArtifacts(tracking, stores.artifacts);
   return {
     serving,

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { Database } from '../stores/schema.js';
+import type { Dialect } from '../stores/sql/sql-text.js';
 import type { RegistryApi } from '../registry/registry-api.js';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { SqlDeploymentStore } from '../stores/sql/sql-deployment-store.js';
@@ -28,9 +29,9 @@ export interface Serving {
   stop(): Promise<void>;
 }
 
-export function openServing(db: Kysely<Database>, registry: RegistryApi, artifacts: ArtifactStore, metricsRegistry: Registry): Serving {
+export function openServing(db: Kysely<Database>, dialect: Dialect, registry: RegistryApi, artifacts: ArtifactStore, metricsRegistry: Registry): Serving {
   const store = new SqlDeploymentStore(db);
-  const inferenceLog = new SqlInferenceLogStore(db);
+  const inferenceLog = new SqlInferenceLogStore(db, dialect);
   const source = new RegistryModelSource(registry, artifacts);
   let manager: DeploymentManager | null = null;
   let writer: InferenceLogWriter | null = null;

@@ -32,7 +32,7 @@ describe('deployments (real ONNX Runtime, SQLite)', () => {
   beforeAll(async () => {
     sql = await openSqlDatabase('sqlite:', tempDir());
     store = new SqlDeploymentStore(sql.db);
-    logStore = new SqlInferenceLogStore(sql.db);
+    logStore = new SqlInferenceLogStore(sql.db, sql.dialect);
     log = new InferenceLogWriter(logStore, { flushIntervalMs: 60_000 });
     // Version v answers v × x[0], so every answer says which version produced it.
     for (const v of [1, 2, 3]) source.add('bikes', v, linearModel([v, 0, 0], 0));

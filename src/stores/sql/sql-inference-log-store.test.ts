@@ -2,4 +2,4 @@ import { inferenceLogStoreContract } from '../../serving/inference-log/inference
 import { runContractOnSqlBackends } from '../../test-support/sql-contract.js';
 import { SqlInferenceLogStore } from './sql-inference-log-store.js';
 
-runContractOnSqlBackends('InferenceLogStore', inferenceLogStoreContract, (sql) => new SqlInferenceLogStore(sql.db));
+runContractOnSqlBackends('InferenceLogStore', inferenceLogStoreContract, (sql) => new SqlInferenceLogStore(sql.db, sql.dialect));
