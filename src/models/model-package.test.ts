@@ -3,6 +3,9 @@ import { buildModelPackage, loadModelPackage, packageDigest, storeModelPackage }
 import { readOnnxGraph } from './onnx-graph.js';
 import { recordsToFeeds } from './records-to-tensors.js';
 import { linear3, mixed, zipmapClassifier } from './test-models.js';
+import { linearModel } from '../test-support/tiny-onnx.js';
+
+const linearModelBytesOtherWeights = () => linearModel([9, 9, 9], 0);
 import { buildOnnxModel } from './onnx-builder.js';
 import { LocalArtifactStore } from '../artifacts/local-artifact-store.js';
 import { tempDir } from '../test-support/test-databases.js';
@@ -86,6 +89,9 @@ describe('model packages', () => {
     expect(Buffer.from(back.onnx).equals(Buffer.from(pkg.onnx))).toBe(true);
     expect(back.manifest).toEqual(pkg.manifest);
     await expectInvalidArgument(loadModelPackage(store, 'sha256:xyz'), /not a package digest/);
+    // A package whose bytes changed on disk is refused rather than served.
+    await store.put(`${dir}/model.onnx`, linearModelBytesOtherWeights());
+    await expect(loadModelPackage(store, pkg.digest)).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/is corrupt/) });
   });
 
   it('checks records, naming the record and the field', async () => {

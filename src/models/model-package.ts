@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
-import { invalidArgument } from '../core/errors.js';
+import { GyreError, invalidArgument } from '../core/errors.js';
 import { OnnxModel } from '../serving/onnx-model.js';
 import { canonicalJson } from './canonical-json.js';
 import { checkManifestAgainstGraph, defaultManifest, outputsFromGraph } from './manifest-from-graph.js';
@@ -101,5 +101,10 @@ export async function loadModelPackage(store: ArtifactStore, digest: string): Pr
   const dir = dirOf(digest);
   const manifest = JSON.parse((await streamToBuffer(await store.get(`${dir}/gyre-model.json`))).toString('utf8')) as GyreModelManifest;
   const onnx = new Uint8Array(await streamToBuffer(await store.get(`${dir}/model.onnx`)));
+  // Content-addressed means checkable: bytes that no longer hash to their address are refused, not served.
+  const actual = packageDigest(onnx, manifest);
+  if (actual !== digest) {
+    throw new GyreError('INTERNAL', `Model package ${digest} is corrupt: its files hash to ${actual}. Re-register the model from its ONNX file.`, { digest, actual });
+  }
   return { onnx, manifest };
 }
