@@ -96,4 +96,18 @@ cases = [
     categorical_case("binary", ["yes"] * 120 + ["no"] * 80, ["yes"] * 70 + ["no"] * 90),
     categorical_case("same distribution", ["x"] * 30 + ["y"] * 30 + ["z"] * 40, ["x"] * 15 + ["y"] * 15 + ["z"] * 20),
 ]
+def ks_case(name, ref, cur):
+    ref = np.asarray(ref, dtype=float); cur = np.asarray(cur, dtype=float)
+    r = stats.ks_2samp(ref, cur)  # method 'auto': exact up to 10,000 values per side
+    return {"name": name, "kind": "ks", "reference": ref.tolist(), "current": cur.tolist(),
+            "ks_statistic": float(r.statistic), "ks_p": float(r.pvalue),
+            "ks_mode": "exact" if max(len(ref), len(cur)) <= 10000 else "asymp"}
+
+
+cases += [
+    ks_case("KS exact, equal sizes", rng.normal(0, 1, 300).round(3), rng.normal(0.2, 1, 300).round(3)),
+    ks_case("KS exact, unequal sizes with ties", rng.integers(0, 50, 120).astype(float), rng.integers(3, 52, 77).astype(float)),
+    ks_case("KS exact, 900 vs 9,000 values", rng.normal(0, 1, 900).round(3), rng.normal(0.05, 1, 9000).round(3)),
+    ks_case("KS asymptotic, 900 vs 12,000 values", rng.normal(0, 1, 900).round(3), rng.normal(0.05, 1, 12000).round(3)),
+]
 print(json.dumps(allow_nan=False, obj={"generator": "scripts/drift-fixtures.py", "scipy": __import__("scipy").__version__, "numpy": np.__version__, "cases": cases}))

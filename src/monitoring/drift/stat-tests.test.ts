@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fixtures from './fixtures/scipy-reference.json' with { type: 'json' };
 import { chiSquare, hellinger, jensenShannon, klDivergence, ksStatistic, proportionZTest, psi, wasserstein, wassersteinNormed } from './stat-tests.js';
 import { sturgesEdges } from './binning.js';
+import { ksTwoSample } from './ks-p-value.js';
 
 const close = (actual: number, expected: number | string, rel: number) => {
   if (expected === 'Infinity') return expect(actual).toBe(Infinity);
@@ -22,6 +23,15 @@ describe('drift statistics match scipy', () => {
       const numeric = c.kind === 'numeric';
       const ref = c.reference;
       const cur = c.current;
+      if (c.kind === 'ks') {
+        const r = ref as number[];
+        const k = cur as number[];
+        const result = ksTwoSample(ksStatistic(r, k), r.length, k.length);
+        expect(result.mode).toBe(c.ks_mode);
+        close(result.statistic, c.ks_statistic as number, 1e-12);
+        close(result.pValue, c.ks_p as number, 1e-6);
+        return;
+      }
       if (numeric) {
         const r = ref as number[];
         const k = cur as number[];

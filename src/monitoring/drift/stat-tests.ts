@@ -6,6 +6,7 @@
 import { binnedShares } from './binning.js';
 import type { Value } from './binning.js';
 import { chiSquareSf, twoSidedNormalP } from './special-functions.js';
+import { ksTwoSample } from './ks-p-value.js';
 
 const sorted = (xs: readonly number[]) => Float64Array.from(xs).sort();
 
@@ -54,21 +55,9 @@ export function ksStatistic(reference: readonly number[], current: readonly numb
   return d;
 }
 
-/**
- * Asymptotic two-sample KS p-value from Kolmogorov's limiting distribution at √(nm/(n+m))·D.
- * scipy's ks_2samp uses the exact distribution up to 10,000 values and kstwo beyond; Gyre's
- * parity with those is not built yet (docs/monitoring.md), so this p-value is an approximation.
- */
+/** The KS p-value as scipy's ks_2samp computes it: see ks-p-value.ts. */
 export function ksPValue(d: number, n: number, m: number): number {
-  const t = Math.sqrt((n * m) / (n + m)) * d;
-  if (t < 1e-3) return 1;
-  let sum = 0;
-  for (let k = 1; k < 200; k++) {
-    const term = 2 * (k % 2 ? 1 : -1) * Math.exp(-2 * k * k * t * t);
-    sum += term;
-    if (Math.abs(term) < 1e-17) break;
-  }
-  return Math.min(1, Math.max(0, sum));
+  return ksTwoSample(d, n, m).pValue;
 }
 
 /** Evidently's chi-square: observed current counts against reference counts scaled to the current size. */
