@@ -10,6 +10,7 @@ import { registerWebhooksCommand } from './webhooks-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { registerDeployCommand } from './deploy-command.js';
 import { registerDataCommand } from './data-command.js';
+import { registerMonitorCommand } from './monitor-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('gyre')
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerDeployCommand(program);
   registerWebhooksCommand(program);
   registerDataCommand(program);
+  registerMonitorCommand(program);
   return program;
 }
 

@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { GyreError, invalidArgument, notFound } from '../core/errors.js';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { DatasetStore } from './dataset-store.js';
-import type { DatasetSummary, DatasetVersion } from './entities.js';
+import type { ColumnSchema, DatasetSummary, DatasetVersion } from './entities.js';
 import type { AddDatasetInput, AddDatasetResult, DataAccess } from './data-access.js';
 import type { ExpectationSuite } from './expectations.js';
 import type { ValidationReport } from './validation-report.js';
@@ -157,6 +157,44 @@ export class DataService implements DataAccess {
         createdAt: Date.now(),
         durationMs: Math.round(performance.now() - started),
       };
+    } finally {
+      duck.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Whole columns of a dataset version (`NAME@N`, …) or of a local file read with `readOptions`,
+   * at most `limit` rows (default 1,000,000) — for computations that need the values themselves,
+   * such as drift tests.
+   */
+  async readColumns(refOrFile: string, options: { readOptions?: unknown; limit?: number } = {}): Promise<{ label: string; schema: ColumnSchema[]; columns: Record<string, unknown[]>; rowCount: number }> {
+    const limit = options.limit ?? 1_000_000;
+    const isFile = fs.existsSync(refOrFile) || !refOrFile.includes('@');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gyre-data-'));
+    const duck = await openDuckSession(this.duckOptions);
+    try {
+      let label: string;
+      let schema: ColumnSchema[];
+      if (isFile) {
+        const { files } = await resolveSource(refOrFile);
+        schema = await loadTable(duck, files.map((f) => f.path), resolveReadOptions(options.readOptions, files[0]!.path));
+        label = refOrFile;
+      } else {
+        const version = await this.get(refOrFile);
+        schema = await loadTable(duck, await this.materialize(version, dir), version.readOptions, version.schema);
+        label = `${version.name}@${version.version}`;
+      }
+      const rows = await duck.all<Record<string, unknown>>(`SELECT * FROM data LIMIT ${Math.max(1, Math.floor(limit))}`);
+      const columns: Record<string, unknown[]> = {};
+      for (const c of schema) {
+        const numeric = c.type === 'integer' || c.type === 'number';
+        columns[c.name] = rows.map((r) => {
+          const v = r[c.name];
+          return numeric && v !== null && v !== undefined ? Number(v) : v;
+        });
+      }
+      return { label, schema, columns, rowCount: rows.length };
     } finally {
       duck.close();
       fs.rmSync(dir, { recursive: true, force: true });
