@@ -7,7 +7,7 @@ import onnxProto from 'onnx-proto';
 import { ONNX_ELEM } from './onnx-types.js';
 
 const { onnx } = onnxProto;
-type Attr = number | string | number[] | string[] | { floats: number[] } | { ints: number[] };
+type Attr = number | string | number[] | string[] | { floats: number[] } | { ints: number[] } | { tensor: TensorInit };
 
 export interface TensorInit {
   name: string;
@@ -44,6 +44,7 @@ function attribute(name: string, value: Attr): onnxProto.onnx.IAttributeProto {
     if (value.every((v) => typeof v === 'string')) return { name, type: A.STRINGS, strings: (value as string[]).map((s) => new TextEncoder().encode(s)) };
     return (value as number[]).every(Number.isInteger) ? { name, type: A.INTS, ints: value as number[] } : { name, type: A.FLOATS, floats: value as number[] };
   }
+  if ('tensor' in value) return { name, type: A.TENSOR, t: tensorProto(value.tensor) };
   if ('floats' in value) return { name, type: A.FLOATS, floats: value.floats };
   return { name, type: A.INTS, ints: value.ints };
 }
@@ -59,6 +60,8 @@ function tensorProto(t: TensorInit): onnxProto.onnx.ITensorProto {
       return { ...base, int64Data: (t.values as (number | bigint)[]).map((v) => Number(v)) };
     case ONNX_ELEM.STRING:
       return { ...base, stringData: (t.values as string[]).map((s) => new TextEncoder().encode(s)) };
+    case ONNX_ELEM.UINT8:
+      return { ...base, rawData: Uint8Array.from(t.values as number[]) };
     default:
       return { ...base, int32Data: t.values as number[] };
   }

@@ -1,0 +1,188 @@
+/**
+ * Gradient-boosted trees to ONNX: the graph takes the raw feature columns (numbers as FLOAT,
+ * categories as STRING, each [N, 1]) and does the rest, so serving needs no feature code.
+ *
+ *   categorical input ─ LabelEncoder(category → index, unseen → NaN) ─┐
+ *   numeric input ──────────────────────────────────────────────────┴─ Concat → [N, F]
+ *   → ai.onnx.ml TreeEnsemble (opset 5: BRANCH_LEQ for numeric splits, BRANCH_MEMBER for category
+ *     sets, NaN routed per node by nodes_missing_value_tracks_true) → raw scores [N, K]
+ *   → + baseline → regression: `prediction` [N, 1];
+ *                  binary: Sigmoid → `probabilities` [N, 2], `label` (class names);
+ *                  multiclass: Softmax → `probabilities` [N, K], `label`.
+ *
+ * A missing or unseen category is NaN and takes each node's missing direction, exactly as the
+ * in-process predictor does. Written against the fitted model's structure (flat node arrays per
+ * tree, one tree per output per iteration), declared here structurally.
+ */
+import { buildOnnxModel } from '../../models/onnx-builder.js';
+import type { NodeSpec, TensorInit } from '../../models/onnx-builder.js';
+import { ONNX_ELEM as E } from '../../models/onnx-types.js';
+
+export interface TreeLike {
+  feature: number[];
+  threshold: number[];
+  categories: (number[] | null)[];
+  missingLeft: boolean[];
+  left: number[];
+  right: number[];
+  value: number[];
+}
+
+export type FeatureLike = { name: string; kind: 'numeric' } | { name: string; kind: 'categorical'; categories: readonly string[] };
+
+export interface GbdtLike {
+  task: 'regression' | 'classification';
+  classes: string[] | null;
+  features: readonly FeatureLike[];
+  baseline: number[];
+  trees: TreeLike[][];
+}
+
+const MODE_LEQ = 0;
+const MODE_MEMBER = 6;
+
+/** Flattens the trees into TreeEnsemble-5's interior-node and leaf arrays. */
+function ensembleAttributes(model: GbdtLike, nOutputs: number) {
+  const a = {
+    roots: [] as number[],
+    featureIds: [] as number[],
+    modes: [] as number[],
+    splits: [] as number[],
+    members: [] as number[],
+    trueIds: [] as number[],
+    trueLeafs: [] as number[],
+    falseIds: [] as number[],
+    falseLeafs: [] as number[],
+    missingTrue: [] as number[],
+    leafTargets: [] as number[],
+    leafWeights: [] as number[],
+  };
+  for (const iteration of model.trees) {
+    iteration.forEach((tree, output) => {
+      const target = nOutputs === 1 ? 0 : output;
+      // Node index in the tree → position in the interior arrays or in the leaf arrays.
+      const interior = new Map<number, number>();
+      const leaf = new Map<number, number>();
+      for (let i = 0; i < tree.feature.length; i++) {
+        if (tree.feature[i]! < 0) {
+          leaf.set(i, a.leafWeights.length);
+          a.leafWeights.push(tree.value[i]!);
+          a.leafTargets.push(target);
+        } else {
+          interior.set(i, a.featureIds.length + interior.size);
+        }
+      }
+      if (interior.size === 0) {
+        // A tree that is one leaf: a dummy node whose both branches reach it.
+        const l = leaf.get(0)!;
+        a.roots.push(a.featureIds.length);
+        a.featureIds.push(0);
+        a.modes.push(MODE_LEQ);
+        a.splits.push(0);
+        a.trueIds.push(l);
+        a.trueLeafs.push(1);
+        a.falseIds.push(l);
+        a.falseLeafs.push(1);
+        a.missingTrue.push(0);
+        return;
+      }
+      a.roots.push(interior.get(0)!);
+      const ref = (child: number): [number, number] => (leaf.has(child) ? [leaf.get(child)!, 1] : [interior.get(child)!, 0]);
+      for (let i = 0; i < tree.feature.length; i++) {
+        if (tree.feature[i]! < 0) continue;
+        const cats = tree.categories[i];
+        a.featureIds.push(tree.feature[i]!);
+        a.modes.push(cats ? MODE_MEMBER : MODE_LEQ);
+        a.splits.push(cats ? 0 : tree.threshold[i]!);
+        if (cats) a.members.push(...cats, Number.NaN);
+        // The fitted trees send "true" (x <= t, or x in the set) left.
+        const [t, tl] = ref(tree.left[i]!);
+        const [f, fl] = ref(tree.right[i]!);
+        a.trueIds.push(t);
+        a.trueLeafs.push(tl);
+        a.falseIds.push(f);
+        a.falseLeafs.push(fl);
+        a.missingTrue.push(tree.missingLeft[i] ? 1 : 0);
+      }
+    });
+  }
+  return a;
+}
+
+const tensor = (name: string, elemType: number, values: number[]): { tensor: TensorInit } => ({ tensor: { name, elemType, dims: [values.length], values } });
+
+export function gbdtToOnnx(model: GbdtLike, name = 'gyre-gbdt'): Uint8Array {
+  const nOutputs = model.baseline.length;
+  const a = ensembleAttributes(model, nOutputs);
+  const nodes: NodeSpec[] = [];
+  const initializers: TensorInit[] = [];
+  const columns: string[] = [];
+  for (const f of model.features) {
+    if (f.kind === 'numeric') {
+      columns.push(f.name);
+      continue;
+    }
+    nodes.push({
+      op: 'LabelEncoder',
+      domain: 'ai.onnx.ml',
+      inputs: [f.name],
+      outputs: [`${f.name}__code`],
+      attributes: { keys_strings: [...f.categories], values_floats: { floats: f.categories.map((_, i) => i) }, default_float: Number.NaN },
+    });
+    columns.push(`${f.name}__code`);
+  }
+  nodes.push({ op: 'Concat', inputs: columns, outputs: ['features'], attributes: { axis: 1 } });
+  const ensemble: NodeSpec = {
+    op: 'TreeEnsemble',
+    domain: 'ai.onnx.ml',
+    inputs: ['features'],
+    outputs: ['raw'],
+    attributes: {
+      n_targets: nOutputs,
+      aggregate_function: 1,
+      post_transform: 0,
+      tree_roots: a.roots,
+      nodes_featureids: a.featureIds,
+      nodes_modes: tensor('nodes_modes', E.UINT8, a.modes),
+      nodes_splits: tensor('nodes_splits', E.FLOAT, a.splits),
+      nodes_truenodeids: a.trueIds,
+      nodes_trueleafs: a.trueLeafs,
+      nodes_falsenodeids: a.falseIds,
+      nodes_falseleafs: a.falseLeafs,
+      nodes_missing_value_tracks_true: a.missingTrue,
+      leaf_targetids: a.leafTargets,
+      leaf_weights: tensor('leaf_weights', E.FLOAT, a.leafWeights),
+      ...(a.members.length ? { membership_values: tensor('membership_values', E.FLOAT, a.members) } : {}),
+    },
+  };
+  nodes.push(ensemble);
+  initializers.push({ name: 'baseline', elemType: E.FLOAT, dims: [nOutputs], values: model.baseline });
+  nodes.push({ op: 'Add', inputs: ['raw', 'baseline'], outputs: ['score'] });
+  const outputs: { name: string; elemType: number; shape: (number | string)[] }[] = [];
+  if (model.task === 'regression') {
+    nodes.push({ op: 'Identity', inputs: ['score'], outputs: ['prediction'] });
+    outputs.push({ name: 'prediction', elemType: E.FLOAT, shape: ['N', 1] });
+  } else {
+    const classes = model.classes!;
+    if (nOutputs === 1) {
+      initializers.push({ name: 'one', elemType: E.FLOAT, dims: [], values: [1] });
+      nodes.push({ op: 'Sigmoid', inputs: ['score'], outputs: ['p1'] });
+      nodes.push({ op: 'Sub', inputs: ['one', 'p1'], outputs: ['p0'] });
+      nodes.push({ op: 'Concat', inputs: ['p0', 'p1'], outputs: ['probabilities'], attributes: { axis: 1 } });
+    } else {
+      nodes.push({ op: 'Softmax', inputs: ['score'], outputs: ['probabilities'], attributes: { axis: 1 } });
+    }
+    nodes.push({ op: 'ArgMax', inputs: ['probabilities'], outputs: ['class_index'], attributes: { axis: 1, keepdims: 0 } });
+    nodes.push({ op: 'LabelEncoder', domain: 'ai.onnx.ml', inputs: ['class_index'], outputs: ['label'], attributes: { keys_int64s: { ints: classes.map((_, i) => i) }, values_strings: [...classes], default_string: '' } });
+    outputs.push({ name: 'label', elemType: E.STRING, shape: ['N'] }, { name: 'probabilities', elemType: E.FLOAT, shape: ['N', classes.length] });
+  }
+  return buildOnnxModel({
+    name,
+    producer: 'gyre-gbdt',
+    opsets: { '': 17, 'ai.onnx.ml': 5 },
+    nodes,
+    initializers,
+    inputs: model.features.map((f) => ({ name: f.name, elemType: f.kind === 'numeric' ? E.FLOAT : E.STRING, shape: ['N', 1] })),
+    outputs,
+  });
+}
