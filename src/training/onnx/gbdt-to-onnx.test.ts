@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { gbdtToOnnx } from './gbdt-to-onnx.js';
 import type { GbdtLike, TreeLike } from './gbdt-to-onnx.js';
 
-const features = [
-  { name: 'temp', kind: 'numeric' as const },
-  { name: 'city', kind: 'categorical' as const, categories: ['Berlin', 'Paris', 'Rome'] },
+const CITIES = ['Berlin', 'Paris', 'Rome'];
+const features: GbdtLike['features'] = [
+  { name: 'temp', kind: 'numeric' },
+  { name: 'city', kind: 'categorical', categories: CITIES },
 ];
 
 // node 0: temp <= 15 (missing → left) ; node 1: city in {Paris} (missing → right) ; leaves 2, 3, 4
@@ -23,6 +24,8 @@ const tree = (w: number): TreeLike => ({
   right: [4, 3, -1, -1, -1],
   value: [0, 0, 1 * w, 2 * w, 3 * w],
 });
+// A categorical split whose left set is empty (every present category goes right).
+const emptySet: TreeLike = { feature: [1, -1, -1], threshold: [0, 0, 0], categories: [[], null, null], missingLeft: [true, false, false], left: [1, -1, -1], right: [2, -1, -1], value: [0, 7, 11] };
 const stump = (v: number): TreeLike => ({ feature: [-1], threshold: [0], categories: [null], missingLeft: [false], left: [-1], right: [-1], value: [v] });
 
 function walk(t: TreeLike, x: number[]): number {
@@ -46,7 +49,7 @@ const rows: [number | null, string | null][] = [
   [10, 'Oslo'], // unseen at training: scored as missing
   [15, 'Berlin'],
 ];
-const encode = ([t, c]: [number | null, string | null]) => [t ?? Number.NaN, c === null ? Number.NaN : features[1]!.categories.indexOf(c) >= 0 ? features[1]!.categories.indexOf(c) : Number.NaN];
+const encode = ([t, c]: [number | null, string | null]) => [t ?? Number.NaN, c === null || !CITIES.includes(c) ? Number.NaN : CITIES.indexOf(c)];
 
 async function run(model: GbdtLike) {
   const session = await ort.InferenceSession.create(gbdtToOnnx(model));
@@ -61,7 +64,7 @@ const raw = (model: GbdtLike, x: number[], k: number) => model.baseline[k]! + mo
 
 describe('GBDT → ONNX (real ONNX Runtime)', () => {
   it('regression: prediction equals the in-process walk, including missing and unseen values', async () => {
-    const model: GbdtLike = { task: 'regression', classes: null, features, baseline: [100], trees: [[tree(1)], [tree(10)], [stump(0.5)]] };
+    const model: GbdtLike = { task: 'regression', classes: null, features, baseline: [100], trees: [[tree(1)], [tree(10)], [stump(0.5)], [emptySet]] };
     const out = await run(model);
     const got = Array.from(out.prediction!.data as Float32Array);
     rows.forEach((r, i) => expect(Math.abs(got[i]! - raw(model, encode(r), 0))).toBeLessThan(1e-5));

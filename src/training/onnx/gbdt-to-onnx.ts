@@ -92,9 +92,16 @@ function ensembleAttributes(model: GbdtLike, nOutputs: number) {
         if (tree.feature[i]! < 0) continue;
         const cats = tree.categories[i];
         a.featureIds.push(tree.feature[i]!);
-        a.modes.push(cats ? MODE_MEMBER : MODE_LEQ);
-        a.splits.push(cats ? 0 : tree.threshold[i]!);
-        if (cats) a.members.push(...cats, Number.NaN);
+        if (cats && cats.length === 0) {
+          // An empty set sends every present category right; ORT refuses an empty MEMBER node,
+          // so it becomes code <= -1, false for every code (codes are ≥ 0).
+          a.modes.push(MODE_LEQ);
+          a.splits.push(-1);
+        } else {
+          a.modes.push(cats ? MODE_MEMBER : MODE_LEQ);
+          a.splits.push(cats ? 0 : tree.threshold[i]!);
+          if (cats) a.members.push(...cats, Number.NaN);
+        }
         // The fitted trees send "true" (x <= t, or x in the set) left.
         const [t, tl] = ref(tree.left[i]!);
         const [f, fl] = ref(tree.right[i]!);
