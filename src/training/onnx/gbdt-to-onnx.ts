@@ -17,6 +17,7 @@
 import { buildOnnxModel } from '../../models/onnx-builder.js';
 import type { NodeSpec, TensorInit } from '../../models/onnx-builder.js';
 import { ONNX_ELEM as E } from '../../models/onnx-types.js';
+import { categoryCodes, outputHead } from './heads.js';
 
 export interface TreeLike {
   feature: number[];
@@ -129,14 +130,7 @@ export function gbdtToOnnx(model: GbdtLike, name = 'gyre-gbdt'): Uint8Array {
       columns.push(f.name);
       continue;
     }
-    nodes.push({
-      op: 'LabelEncoder',
-      domain: 'ai.onnx.ml',
-      inputs: [f.name],
-      outputs: [`${f.name}__code`],
-      attributes: { keys_strings: [...f.categories], values_floats: { floats: f.categories.map((_, i) => i) }, default_float: Number.NaN },
-    });
-    columns.push(`${f.name}__code`);
+    columns.push(categoryCodes(f.name, f.categories, nodes));
   }
   nodes.push({ op: 'Concat', inputs: columns, outputs: ['features'], attributes: { axis: 1 } });
   const ensemble: NodeSpec = {
@@ -165,24 +159,7 @@ export function gbdtToOnnx(model: GbdtLike, name = 'gyre-gbdt'): Uint8Array {
   nodes.push(ensemble);
   initializers.push({ name: 'baseline', elemType: E.FLOAT, dims: [nOutputs], values: model.baseline });
   nodes.push({ op: 'Add', inputs: ['raw', 'baseline'], outputs: ['score'] });
-  const outputs: { name: string; elemType: number; shape: (number | string)[] }[] = [];
-  if (model.task === 'regression') {
-    nodes.push({ op: 'Identity', inputs: ['score'], outputs: ['prediction'] });
-    outputs.push({ name: 'prediction', elemType: E.FLOAT, shape: ['N', 1] });
-  } else {
-    const classes = model.classes!;
-    if (nOutputs === 1) {
-      initializers.push({ name: 'one', elemType: E.FLOAT, dims: [], values: [1] });
-      nodes.push({ op: 'Sigmoid', inputs: ['score'], outputs: ['p1'] });
-      nodes.push({ op: 'Sub', inputs: ['one', 'p1'], outputs: ['p0'] });
-      nodes.push({ op: 'Concat', inputs: ['p0', 'p1'], outputs: ['probabilities'], attributes: { axis: 1 } });
-    } else {
-      nodes.push({ op: 'Softmax', inputs: ['score'], outputs: ['probabilities'], attributes: { axis: 1 } });
-    }
-    nodes.push({ op: 'ArgMax', inputs: ['probabilities'], outputs: ['class_index'], attributes: { axis: 1, keepdims: 0 } });
-    nodes.push({ op: 'LabelEncoder', domain: 'ai.onnx.ml', inputs: ['class_index'], outputs: ['label'], attributes: { keys_int64s: { ints: classes.map((_, i) => i) }, values_strings: [...classes], default_string: '' } });
-    outputs.push({ name: 'label', elemType: E.STRING, shape: ['N'] }, { name: 'probabilities', elemType: E.FLOAT, shape: ['N', classes.length] });
-  }
+  const outputs = outputHead(model.task, model.classes, nOutputs, nodes, initializers);
   return buildOnnxModel({
     name,
     producer: 'gyre-gbdt',
