@@ -63,11 +63,30 @@ function checkShape(shape: unknown, spec: TensorMetadata, at: string, field: str
   return shape as number[];
 }
 
-/** Row-major flattening of nested lists; flat lists pass through. */
+/**
+ * Row-major flattening of nested lists; flat lists pass through. A hand-written walk: Array.flat
+ * (Infinity) was 3% of a serving profile for single-row requests (bench/serving.js).
+ */
 function flatten(data: unknown, at: string): unknown[] {
   if (!Array.isArray(data)) throw invalidArgument(`${at}: "data" must be a list (flat or nested, row-major).`, { field: 'data' });
-  if (!data.some(Array.isArray)) return data;
-  return data.flat(Infinity as 1);
+  let nested = false;
+  for (let i = 0; i < data.length; i++) {
+    if (Array.isArray(data[i])) {
+      nested = true;
+      break;
+    }
+  }
+  if (!nested) return data;
+  const out: unknown[] = [];
+  const walk = (xs: unknown[]): void => {
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i];
+      if (Array.isArray(x)) walk(x);
+      else out.push(x);
+    }
+  };
+  walk(data);
+  return out;
 }
 
 function requestedOutputs(request: InferenceRequest, outputs: readonly TensorMetadata[]): string[] {
