@@ -1,0 +1,13 @@
+export { createFrame, getColumn, selectRows, asCategorical } from './dataset/frame.js';
+export type { Frame, Column, NumericColumn, CategoricalColumn } from './dataset/frame.js';
+export { parseCsv } from './dataset/csv.js';
+export type { CsvOptions } from './dataset/csv.js';
+export type { FeatureInfo, FeatureSelection } from './features.js';
+export { Rng, randomSplit } from './random.js';
+export { fitGbdt } from './gbdt/fit.js';
+export type { GbdtFitOptions } from './gbdt/fit.js';
+export { GBDT_PARAM_RULES } from './gbdt/params.js';
+export type { GbdtParams } from './gbdt/params.js';
+export type { GbdtModel, GbdtTree } from './gbdt/model.js';
+export { predictRaw, predictValues, predictProba, predictClasses } from './gbdt/predict.js';
+export { accuracy, rocAuc, logLoss, rmse, r2 } from './evaluation/metrics.js';
