@@ -1,5 +1,4 @@
 import { invalidArgument } from '../../core/errors.js';
-import { getColumn } from '../dataset/frame.js';
 import type { Frame } from '../dataset/frame.js';
 import { encodeFeatures, learnFeatures, readTarget } from '../features.js';
 import type { FeatureSelection } from '../features.js';
@@ -35,7 +34,6 @@ const AUTO_EARLY_STOPPING_ROWS = 10_000;
 export function fitGbdt(frame: Frame, options: GbdtFitOptions): GbdtModel {
   const p = resolveGbdtParams(options.params as Record<string, unknown> | undefined);
   const targetCol = frame.columns.find((c) => c.name === options.target);
-  if (!targetCol) getColumn(frame, options.target);
   const task = options.task ?? (targetCol?.kind === 'categorical' ? 'classification' : 'regression');
   const { y, classes } = readTarget(frame, options.target, task);
   const features = learnFeatures(frame, options.target, options);

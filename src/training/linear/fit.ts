@@ -1,5 +1,4 @@
 import { invalidArgument } from '../../core/errors.js';
-import { getColumn } from '../dataset/frame.js';
 import type { Frame } from '../dataset/frame.js';
 import { encodeFeatures, learnFeatures, readTarget } from '../features.js';
 import type { FeatureSelection } from '../features.js';
@@ -40,7 +39,6 @@ export interface LinearFitOptions extends FeatureSelection {
 export function fitLinear(frame: Frame, options: LinearFitOptions): LinearModel {
   const p = resolveParams<LinearParams>(LINEAR_PARAM_RULES, options.params as Record<string, unknown> | undefined, 'linear');
   const tcol = frame.columns.find((c) => c.name === options.target);
-  if (!tcol) getColumn(frame, options.target);
   const task = options.task ?? (tcol?.kind === 'categorical' ? 'classification' : 'regression');
   const { y, classes } = readTarget(frame, options.target, task);
   const features = learnFeatures(frame, options.target, options);
