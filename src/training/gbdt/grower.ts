@@ -48,6 +48,10 @@ interface Open {
 export class TreeGrower {
   readonly rows: Uint32Array;
   private readonly tmp: Uint32Array;
+  /** The binned matrix again, row-major, for histogram building (see buildHist). */
+  private readonly byRow: Uint8Array;
+  private readonly og: Float64Array;
+  private readonly oh: Float64Array;
   private readonly pool: Float64Array[] = [];
   private readonly free: number[] = [];
   private readonly order = new Int32Array(256);
@@ -64,6 +68,11 @@ export class TreeGrower {
   ) {
     this.rows = new Uint32Array(n);
     this.tmp = new Uint32Array(n);
+    const F = nBins.length;
+    this.byRow = new Uint8Array(n * F);
+    for (let f = 0; f < F; f++) for (let r = 0; r < n; r++) this.byRow[r * F + f] = binned[f * n + r];
+    this.og = new Float64Array(n);
+    this.oh = new Float64Array(n);
     this.allowed = new Uint8Array(nBins.length);
   }
 
@@ -170,16 +179,19 @@ export class TreeGrower {
     const hist = this.pool[id];
     hist.fill(0);
     const rows = this.rows;
-    const n = this.n;
-    const binned = this.binned;
-    for (let f = 0; f < this.nBins.length; f++) {
-      const off = f * n;
-      const base = f * HIST_STRIDE;
-      for (let i = start; i < end; i++) {
-        const r = rows[i];
-        const o = base + binned[off + r] * 3;
-        hist[o] += g[r];
-        hist[o + 1] += h[r];
+    const F = this.nBins.length;
+    const byRow = this.byRow;
+    // Row-major pass: each row's F bins share a cache line, so a node whose rows are scattered
+    // costs one miss per row rather than one per row per feature.
+    for (let i = start; i < end; i++) {
+      const r = rows[i];
+      const gr = g[r];
+      const hr = h[r];
+      const ro = r * F;
+      for (let f = 0, base = 0; f < F; f++, base += HIST_STRIDE) {
+        const o = base + byRow[ro + f] * 3;
+        hist[o] += gr;
+        hist[o + 1] += hr;
         hist[o + 2]++;
       }
     }
@@ -193,12 +205,22 @@ export class TreeGrower {
     const binned = this.binned;
     let l = start;
     let r = 0;
-    for (let i = start; i < end; i++) {
-      const row = rows[i];
-      const b = binned[off + row];
-      const goLeft = s.categorical ? s.leftBins[b] === 1 : b === MISSING_BIN ? s.missingLeft : b <= s.binThreshold;
-      if (goLeft) rows[l++] = row;
-      else tmp[r++] = row;
+    if (s.categorical) {
+      const lb = s.leftBins;
+      for (let i = start; i < end; i++) {
+        const row = rows[i];
+        if (lb[binned[off + row]] === 1) rows[l++] = row;
+        else tmp[r++] = row;
+      }
+    } else {
+      const thr = s.binThreshold;
+      const missLeft = s.missingLeft;
+      for (let i = start; i < end; i++) {
+        const row = rows[i];
+        const b = binned[off + row];
+        if (b === MISSING_BIN ? missLeft : b <= thr) rows[l++] = row;
+        else tmp[r++] = row;
+      }
     }
     rows.set(tmp.subarray(0, r), l);
     return l;
