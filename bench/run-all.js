@@ -1,5 +1,5 @@
 /**
- * Runs every tracking-server benchmark in sequence, each in its own Node process (so one bench's
+ * Runs every benchmark (tracking server, trainers) in sequence, each in its own Node process (so one bench's
  * heap and open handles cannot colour the next; each creates and removes its own temp dir), and
  * prints one JSON summary: a short table of figures, goals and ratios, then the full reports.
  *
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ALL = ['log-batch', 'search-runs', 'metric-history'];
+const ALL = ['log-batch', 'search-runs', 'metric-history', 'train-gbdt'];
 
 function runBench(name) {
   return new Promise((resolve, reject) => {
@@ -39,6 +39,16 @@ function runBench(name) {
 function headline(r) {
   const goals = Object.fromEntries(Object.entries(r.goals).map(([k, g]) => [k, `${g.value} (goal ${g.target}: ${g.met ? 'met' : 'MISSED'})`]));
   switch (r.bench) {
+    case 'train-gbdt':
+      return {
+        gyre_fit_s_median: r.gyre.fit_s_median,
+        iterations: r.gyre.iterations,
+        test_accuracy: r.gyre.test_accuracy,
+        test_roc_auc: r.gyre.test_roc_auc,
+        sklearn_fit_s_published: r.baseline.fit_s,
+        ratio: r.ratio,
+        goals,
+      };
     case 'log-batch':
       return {
         gyre_points_per_s: r.gyre.points_per_s,
