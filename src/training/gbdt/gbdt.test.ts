@@ -146,3 +146,32 @@ describe('fitGbdt', () => {
     expect(fitErr(f, { target: 'y', features: ['zz'] }).message).toMatch(/Unknown column 'zz'/);
   });
 });
+
+describe('binned training and raw prediction agree', () => {
+  it('reproduces the validation loss from raw-data predictions (categories over the cap, missing values)', async () => {
+    const { stratifiedHoldout } = await import('./holdout.js');
+    const rng = new Rng(11);
+    const n = 4000;
+    const x: number[] = [];
+    const c: (string | null)[] = [];
+    const y: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const level = rng.int(40);
+      const xv = rng.next() < 0.15 ? NaN : rng.next();
+      x.push(xv);
+      c.push(rng.next() < 0.05 ? null : `L${level}`);
+      y.push((level % 3 === 0) !== (xv > 0.5) ? 'yes' : 'no');
+    }
+    const f = createFrame([num('x', x), cat('c', c), cat('y', y)]);
+    // maxCategories 8: 7 levels keep a bin, 33 share the "other" bin.
+    const model = fitGbdt(f, { target: 'y', params: { earlyStopping: true, maxCategories: 8, maxIter: 30, nIterNoChange: 30, seed: 3 } });
+    expect(model.trees.flat().some((t) => t.categories.some((s) => s !== null && s.length > 1))).toBe(true);
+    // The holdout is the first draw from the fit's seeded PRNG: recompute it.
+    const yIdx = Float64Array.from(y, (l) => (l === 'yes' ? 1 : 0));
+    const { validation } = stratifiedHoldout(yIdx, 2, 0.1, new Rng(3));
+    const raw = predictRaw(model, f);
+    let loss = 0;
+    for (const r of validation) loss += Math.log1p(Math.exp(-raw[r])) + (1 - yIdx[r]) * raw[r];
+    expect(loss / validation.length).toBeCloseTo(model.training.validationLoss.at(-1)!, 10);
+  });
+});

@@ -1,3 +1,4 @@
+import { invalidArgument } from '../../core/errors.js';
 import type { Frame } from '../dataset/frame.js';
 import { encodeFeatures } from '../features.js';
 import { sigmoid } from './losses.js';
@@ -26,7 +27,7 @@ export function predictRaw(model: GbdtModel, frame: Frame): Float64Array {
 
 /** Regression predictions. */
 export function predictValues(model: GbdtModel, frame: Frame): Float64Array {
-  if (model.task !== 'regression') throw new TypeError('predictValues needs a regression model; use predictProba or predictClasses.');
+  if (model.task !== 'regression') throw invalidArgument('predictValues needs a regression model; use predictProba or predictClasses.');
   return predictRaw(model, frame);
 }
 
@@ -36,7 +37,7 @@ export function predictProba(model: GbdtModel, frame: Frame): Float64Array {
 }
 
 export function rawToProba(raw: Float64Array, nClasses: number): Float64Array {
-  if (nClasses < 2) throw new TypeError('Probabilities need a classification model.');
+  if (nClasses < 2) throw invalidArgument('Probabilities need a classification model.');
   if (nClasses === 2) {
     const out = new Float64Array(raw.length * 2);
     for (let i = 0; i < raw.length; i++) {
@@ -60,7 +61,7 @@ export function rawToProba(raw: Float64Array, nClasses: number): Float64Array {
 /** The most probable class label per row (first class on ties). */
 export function predictClasses(model: GbdtModel, frame: Frame): string[] {
   const classes = model.classes;
-  if (!classes) throw new TypeError('predictClasses needs a classification model.');
+  if (!classes) throw invalidArgument('predictClasses needs a classification model.');
   return argmaxLabels(predictProba(model, frame), classes);
 }
 

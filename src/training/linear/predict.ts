@@ -1,3 +1,4 @@
+import { invalidArgument } from '../../core/errors.js';
 import type { Frame } from '../dataset/frame.js';
 import { encodeFeatures } from '../features.js';
 import { argmaxLabels, rawToProba } from '../gbdt/predict.js';
@@ -24,17 +25,17 @@ export function predictLinearRaw(model: LinearModel, frame: Frame): Float64Array
 }
 
 export function predictLinearValues(model: LinearModel, frame: Frame): Float64Array {
-  if (model.task !== 'regression') throw new TypeError('predictLinearValues needs a ridge model.');
+  if (model.task !== 'regression') throw invalidArgument('predictLinearValues needs a ridge model.');
   return predictLinearRaw(model, frame);
 }
 
 /** Class probabilities, n × classes row-major. */
 export function predictLinearProba(model: LinearModel, frame: Frame): Float64Array {
-  if (!model.classes) throw new TypeError('predictLinearProba needs a logistic model.');
+  if (!model.classes) throw invalidArgument('predictLinearProba needs a logistic model.');
   return rawToProba(predictLinearRaw(model, frame), model.classes.length);
 }
 
 export function predictLinearClasses(model: LinearModel, frame: Frame): string[] {
-  if (!model.classes) throw new TypeError('predictLinearClasses needs a logistic model.');
+  if (!model.classes) throw invalidArgument('predictLinearClasses needs a logistic model.');
   return argmaxLabels(predictLinearProba(model, frame), model.classes);
 }
