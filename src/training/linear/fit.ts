@@ -52,17 +52,20 @@ export function fitLinear(frame: Frame, options: LinearFitOptions): LinearModel 
     return { ...base, kind: 'ridge', coef: [Array.from(coef)], intercept: [intercept], training: { iterations: 1, converged: true } };
   }
   const K = classes!.length === 2 ? 1 : classes!.length;
+  // One-hot rows are mostly zeros: the objective walks only the non-zeros (CSR), ~7× fewer on Adult.
+  const { ptr, col, val } = toCsr(X, n, D);
   const w = new Float64Array(K * (D + 1));
   const z = new Float64Array(K);
   const fg = (wv: Float64Array, grad: Float64Array): number => {
     grad.fill(0);
     let f = 0;
     for (let i = 0; i < n; i++) {
-      const row = i * D;
+      const a = ptr[i];
+      const b = ptr[i + 1];
       for (let k = 0; k < K; k++) {
         const o = k * (D + 1);
         let s = wv[o + D];
-        for (let j = 0; j < D; j++) s += wv[o + j] * X[row + j];
+        for (let e = a; e < b; e++) s += wv[o + col[e]] * val[e];
         z[k] = s;
       }
       if (K === 1) {
@@ -81,7 +84,7 @@ export function fitLinear(frame: Frame, options: LinearFitOptions): LinearModel 
         const o = k * (D + 1);
         const r = z[k];
         if (r === 0) continue;
-        for (let j = 0; j < D; j++) grad[o + j] += r * X[row + j];
+        for (let e = a; e < b; e++) grad[o + col[e]] += r * val[e];
         grad[o + D] += r;
       }
     }
@@ -103,4 +106,24 @@ export function fitLinear(frame: Frame, options: LinearFitOptions): LinearModel 
   const coef = Array.from({ length: K }, (_, k) => Array.from(w.subarray(k * (D + 1), k * (D + 1) + D)));
   const intercept = Array.from({ length: K }, (_, k) => w[k * (D + 1) + D]);
   return { ...base, kind: 'logistic', coef, intercept, training: { iterations: res.iterations, converged: res.converged } };
+}
+
+function toCsr(X: Float64Array, n: number, D: number): { ptr: Uint32Array; col: Uint32Array; val: Float64Array } {
+  let nnz = 0;
+  for (let i = 0; i < X.length; i++) if (X[i] !== 0) nnz++;
+  const ptr = new Uint32Array(n + 1);
+  const col = new Uint32Array(nnz);
+  const val = new Float64Array(nnz);
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < D; j++) {
+      const v = X[i * D + j];
+      if (v !== 0) {
+        col[e] = j;
+        val[e++] = v;
+      }
+    }
+    ptr[i + 1] = e;
+  }
+  return { ptr, col, val };
 }
