@@ -45,6 +45,7 @@ function headline(r) {
         iterations: r.gyre.iterations,
         test_accuracy: r.gyre.test_accuracy,
         test_roc_auc: r.gyre.test_roc_auc,
+        bike_sharing_rmse: r.gyre.bike_sharing_rmse,
         sklearn_fit_s_published: r.baseline.fit_s,
         ratio: r.ratio,
         goals,
