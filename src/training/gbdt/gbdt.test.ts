@@ -4,7 +4,9 @@ import { createFrame } from '../dataset/frame.js';
 import type { Column, Frame } from '../dataset/frame.js';
 import { accuracy } from '../evaluation/metrics.js';
 import { Rng } from '../random.js';
+import { encodeFeatures } from '../features.js';
 import { fitGbdt } from './fit.js';
+import { treeValue } from './model.js';
 import { predictClasses, predictProba, predictRaw, predictValues } from './predict.js';
 
 const num = (name: string, values: number[]): Column => ({ kind: 'numeric', name, values: Float64Array.from(values) });
@@ -173,5 +175,12 @@ describe('binned training and raw prediction agree', () => {
     let loss = 0;
     for (const r of validation) loss += Math.log1p(Math.exp(-raw[r])) + (1 - yIdx[r]) * raw[r];
     expect(loss / validation.length).toBeCloseTo(model.training.validationLoss.at(-1)!, 10);
+    // The compiled predictor equals the plain walk over the JSON model (the structure ONNX export reads).
+    const cols = encodeFeatures(f, model.features);
+    for (let r = 0; r < 200; r++) {
+      let s = model.baseline[0];
+      for (const [t] of model.trees) s += treeValue(t, cols, r);
+      expect(raw[r]).toBe(s);
+    }
   });
 });

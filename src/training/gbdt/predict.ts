@@ -2,7 +2,7 @@ import { invalidArgument } from '../../core/errors.js';
 import type { Frame } from '../dataset/frame.js';
 import { encodeFeatures } from '../features.js';
 import { sigmoid } from './losses.js';
-import { treeValue } from './model.js';
+import { accumulate, compile } from './compiled.js';
 import type { GbdtModel } from './model.js';
 
 /**
@@ -15,13 +15,8 @@ export function predictRaw(model: GbdtModel, frame: Frame): Float64Array {
   const K = model.baseline.length;
   const n = frame.nRows;
   const out = new Float64Array(n * K);
-  for (let r = 0; r < n; r++) {
-    for (let k = 0; k < K; k++) {
-      let s = model.baseline[k];
-      for (const round of model.trees) s += treeValue(round[k], cols, r);
-      out[r * K + k] = s;
-    }
-  }
+  for (let r = 0; r < n; r++) for (let k = 0; k < K; k++) out[r * K + k] = model.baseline[k];
+  accumulate(compile(model), cols, n, K, out);
   return out;
 }
 
