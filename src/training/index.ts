@@ -1,3 +1,7 @@
+/**
+ * The trainers' core (issue 5): typed frames, gradient-boosted trees, ridge / logistic regression,
+ * and the metrics their tests need. Guide: docs/training.md.
+ */
 export { createFrame, getColumn, selectRows, asCategorical } from './dataset/frame.js';
 export type { Frame, Column, NumericColumn, CategoricalColumn } from './dataset/frame.js';
 export { parseCsv } from './dataset/csv.js';
