@@ -1,5 +1,5 @@
 /**
- * Runs every benchmark in sequence, each in its own Node process (so one bench's
+ * Runs every benchmark (tracking server, trainers) in sequence, each in its own Node process (so one bench's
  * heap and open handles cannot colour the next; each creates and removes its own temp dir), and
  * prints one JSON summary: a short table of figures, goals and ratios, then the full reports.
  *
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ALL = ['log-batch', 'search-runs', 'metric-history', 'data-add', 'serving'];
+const ALL = ['log-batch', 'search-runs', 'metric-history', 'data-add', 'serving', 'train-gbdt'];
 
 function runBench(name) {
   return new Promise((resolve, reject) => {
@@ -58,6 +58,17 @@ function headline(r) {
         records_per_s: r.gyre.records_single_row_batching_on.requests_per_s,
         rows_per_s_1000_row_batches: r.gyre.oip_1000_row_batches.rows_per_s,
         p99_ms_at_half_peak: r.gyre.p99_at_half_peak.latency_ms.p99,
+        goals,
+      };
+    case 'train-gbdt':
+      return {
+        gyre_fit_s_median: r.gyre.fit_s_median,
+        iterations: r.gyre.iterations,
+        test_accuracy: r.gyre.test_accuracy,
+        test_roc_auc: r.gyre.test_roc_auc,
+        bike_sharing_rmse: r.gyre.bike_sharing_rmse,
+        sklearn_fit_s_published: r.baseline.fit_s,
+        ratio: r.ratio,
         goals,
       };
     case 'log-batch':

@@ -54,7 +54,7 @@ const encode = ([t, c]: [number | null, string | null]) => [t ?? Number.NaN, c =
 async function run(model: GbdtLike) {
   const session = await ort.InferenceSession.create(gbdtToOnnx(model));
   const feeds = {
-    temp: new ort.Tensor('float32', Float32Array.from(rows.map((r) => r[0] ?? Number.NaN)), [rows.length, 1]),
+    temp: new ort.Tensor('float64', Float64Array.from(rows.map((r) => r[0] ?? Number.NaN)), [rows.length, 1]),
     city: new ort.Tensor('string', rows.map((r) => r[1] ?? ''), [rows.length, 1]),
   };
   return session.run(feeds);
@@ -66,7 +66,7 @@ describe('GBDT → ONNX (real ONNX Runtime)', () => {
   it('regression: prediction equals the in-process walk, including missing and unseen values', async () => {
     const model: GbdtLike = { task: 'regression', classes: null, features, baseline: [100], trees: [[tree(1)], [tree(10)], [stump(0.5)], [emptySet]] };
     const out = await run(model);
-    const got = Array.from(out.prediction!.data as Float32Array);
+    const got = Array.from(out.prediction!.data as Float64Array);
     rows.forEach((r, i) => expect(Math.abs(got[i]! - raw(model, encode(r), 0))).toBeLessThan(1e-5));
     // Unseen 'Oslo' is missing: the city node sends missing right, like a null city.
     expect(got[5]).toBe(got[4]);
@@ -75,7 +75,7 @@ describe('GBDT → ONNX (real ONNX Runtime)', () => {
   it('binary: probabilities from the logit, labels by class name', async () => {
     const model: GbdtLike = { task: 'classification', classes: ['<=50K', '>50K'], features, baseline: [-0.5], trees: [[tree(0.3)], [tree(-0.1)]] };
     const out = await run(model);
-    const p = out.probabilities!.data as Float32Array;
+    const p = out.probabilities!.data as Float64Array;
     rows.forEach((r, i) => {
       const p1 = 1 / (1 + Math.exp(-raw(model, encode(r), 0)));
       expect(Math.abs(p[2 * i + 1]! - p1)).toBeLessThan(1e-5);
@@ -87,7 +87,7 @@ describe('GBDT → ONNX (real ONNX Runtime)', () => {
   it('multiclass: one tree per class per iteration, softmax probabilities', async () => {
     const model: GbdtLike = { task: 'classification', classes: ['a', 'b', 'c'], features, baseline: [0.1, 0.2, -0.3], trees: [[tree(0.2), tree(-0.1), stump(0.05)], [tree(0.1), stump(0), tree(0.3)]] };
     const out = await run(model);
-    const p = out.probabilities!.data as Float32Array;
+    const p = out.probabilities!.data as Float64Array;
     rows.forEach((r, i) => {
       const z = [0, 1, 2].map((k) => raw(model, encode(r), k));
       const m = Math.max(...z);

@@ -1,6 +1,9 @@
 /**
- * Gradient-boosted trees to ONNX: the graph takes the raw feature columns (numbers as FLOAT,
- * categories as STRING, each [N, 1]) and does the rest, so serving needs no feature code.
+ * Gradient-boosted trees to ONNX: the graph takes the raw feature columns (numbers as DOUBLE,
+ * categories as STRING, each [N, 1]) and does the rest, so serving needs no feature code. Doubles
+ * throughout (thresholds, leaves, scores): the trainer works in float64, and float32 would move rows
+ * near a split to the other side and round a regression of hundreds by ~1e-4 (the parity rule is
+ * |Δ| ≤ 1e-5).
  *
  *   categorical input ─ LabelEncoder(category → index, unseen → NaN) ─┐
  *   numeric input ──────────────────────────────────────────────────┴─ Concat → [N, F]
@@ -118,6 +121,7 @@ function ensembleAttributes(model: GbdtLike, nOutputs: number) {
 }
 
 const tensor = (name: string, elemType: number, values: number[]): { tensor: TensorInit } => ({ tensor: { name, elemType, dims: [values.length], values } });
+const T = E.DOUBLE;
 
 export function gbdtToOnnx(model: GbdtLike, name = 'gyre-gbdt'): Uint8Array {
   const nOutputs = model.baseline.length;
@@ -130,7 +134,7 @@ export function gbdtToOnnx(model: GbdtLike, name = 'gyre-gbdt'): Uint8Array {
       columns.push(f.name);
       continue;
     }
-    columns.push(categoryCodes(f.name, f.categories, nodes));
+    columns.push(categoryCodes(f.name, f.categories, nodes, T));
   }
   nodes.push({ op: 'Concat', inputs: columns, outputs: ['features'], attributes: { axis: 1 } });
   const ensemble: NodeSpec = {
@@ -145,28 +149,28 @@ export function gbdtToOnnx(model: GbdtLike, name = 'gyre-gbdt'): Uint8Array {
       tree_roots: a.roots,
       nodes_featureids: a.featureIds,
       nodes_modes: tensor('nodes_modes', E.UINT8, a.modes),
-      nodes_splits: tensor('nodes_splits', E.FLOAT, a.splits),
+      nodes_splits: tensor('nodes_splits', T, a.splits),
       nodes_truenodeids: a.trueIds,
       nodes_trueleafs: a.trueLeafs,
       nodes_falsenodeids: a.falseIds,
       nodes_falseleafs: a.falseLeafs,
       nodes_missing_value_tracks_true: a.missingTrue,
       leaf_targetids: a.leafTargets,
-      leaf_weights: tensor('leaf_weights', E.FLOAT, a.leafWeights),
-      ...(a.members.length ? { membership_values: tensor('membership_values', E.FLOAT, a.members) } : {}),
+      leaf_weights: tensor('leaf_weights', T, a.leafWeights),
+      ...(a.members.length ? { membership_values: tensor('membership_values', T, a.members) } : {}),
     },
   };
   nodes.push(ensemble);
-  initializers.push({ name: 'baseline', elemType: E.FLOAT, dims: [nOutputs], values: model.baseline });
+  initializers.push({ name: 'baseline', elemType: T, dims: [nOutputs], values: model.baseline });
   nodes.push({ op: 'Add', inputs: ['raw', 'baseline'], outputs: ['score'] });
-  const outputs = outputHead(model.task, model.classes, nOutputs, nodes, initializers);
+  const outputs = outputHead(model.task, model.classes, nOutputs, nodes, initializers, T);
   return buildOnnxModel({
     name,
     producer: 'gyre-gbdt',
     opsets: { '': 17, 'ai.onnx.ml': 5 },
     nodes,
     initializers,
-    inputs: model.features.map((f) => ({ name: f.name, elemType: f.kind === 'numeric' ? E.FLOAT : E.STRING, shape: ['N', 1] })),
+    inputs: model.features.map((f) => ({ name: f.name, elemType: f.kind === 'numeric' ? T : E.STRING, shape: ['N', 1] })),
     outputs,
   });
 }

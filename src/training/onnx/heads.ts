@@ -11,14 +11,15 @@ export interface GraphOutput {
   shape: (number | string)[];
 }
 
-export function outputHead(task: 'regression' | 'classification', classes: string[] | null, nScores: number, nodes: NodeSpec[], initializers: TensorInit[]): GraphOutput[] {
+/** `elemType`: the scores' element type (FLOAT, or DOUBLE where exact parity with float64 code matters). */
+export function outputHead(task: 'regression' | 'classification', classes: string[] | null, nScores: number, nodes: NodeSpec[], initializers: TensorInit[], elemType: number = E.FLOAT): GraphOutput[] {
   if (task === 'regression') {
     nodes.push({ op: 'Identity', inputs: ['score'], outputs: ['prediction'] });
-    return [{ name: 'prediction', elemType: E.FLOAT, shape: ['N', 1] }];
+    return [{ name: 'prediction', elemType, shape: ['N', 1] }];
   }
   const labels = classes!;
   if (nScores === 1) {
-    initializers.push({ name: 'one', elemType: E.FLOAT, dims: [], values: [1] });
+    initializers.push({ name: 'one', elemType, dims: [], values: [1] });
     nodes.push({ op: 'Sigmoid', inputs: ['score'], outputs: ['p1'] });
     nodes.push({ op: 'Sub', inputs: ['one', 'p1'], outputs: ['p0'] });
     nodes.push({ op: 'Concat', inputs: ['p0', 'p1'], outputs: ['probabilities'], attributes: { axis: 1 } });
@@ -35,13 +36,13 @@ export function outputHead(task: 'regression' | 'classification', classes: strin
   });
   return [
     { name: 'label', elemType: E.STRING, shape: ['N'] },
-    { name: 'probabilities', elemType: E.FLOAT, shape: ['N', labels.length] },
+    { name: 'probabilities', elemType, shape: ['N', labels.length] },
   ];
 }
 
-/** Category strings → their index in the training vocabulary as a float; unseen → NaN (missing). */
-export function categoryCodes(feature: string, categories: readonly string[], nodes: NodeSpec[]): string {
-  const out = `${feature}__code`;
+/** Category strings → their index in the training vocabulary as a float (or double); unseen → NaN (missing). */
+export function categoryCodes(feature: string, categories: readonly string[], nodes: NodeSpec[], elemType: number = E.FLOAT): string {
+  const out = elemType === E.FLOAT ? `${feature}__code` : `${feature}__code_f`;
   nodes.push({
     op: 'LabelEncoder',
     domain: 'ai.onnx.ml',
@@ -49,5 +50,7 @@ export function categoryCodes(feature: string, categories: readonly string[], no
     outputs: [out],
     attributes: { keys_strings: [...categories], values_floats: { floats: categories.map((_, i) => i) }, default_float: Number.NaN },
   });
-  return out;
+  if (elemType === E.FLOAT) return out;
+  nodes.push({ op: 'Cast', inputs: [out], outputs: [`${feature}__code`], attributes: { to: elemType } });
+  return `${feature}__code`;
 }

@@ -28,7 +28,7 @@ const design = ([t, c]: [number | null, string]) => [t === null ? 0 : (t - 20) /
 async function run(m: LinearLike) {
   const s = await ort.InferenceSession.create(linearToOnnx(m));
   return s.run({
-    temp: new ort.Tensor('float32', Float32Array.from(rows.map((r) => r[0] ?? Number.NaN)), [rows.length, 1]),
+    temp: new ort.Tensor('float64', Float64Array.from(rows.map((r) => r[0] ?? Number.NaN)), [rows.length, 1]),
     city: new ort.Tensor('string', rows.map((r) => r[1]), [rows.length, 1]),
   });
 }
@@ -36,14 +36,14 @@ async function run(m: LinearLike) {
 describe('linear → ONNX (real ONNX Runtime)', () => {
   it('ridge: imputation, missing indicator, standardization and one-hot happen in the graph', async () => {
     const m = model('regression', [[2, -3, 10, 20]], [100]);
-    const out = (await run(m)).prediction!.data as Float32Array;
+    const out = (await run(m)).prediction!.data as Float64Array;
     rows.forEach((r, i) => expect(Math.abs(out[i]! - (100 + design(r).reduce((s, x, j) => s + x * m.coef[0]![j]!, 0)))).toBeLessThan(1e-4));
   });
 
   it('multinomial logistic: softmax probabilities and class labels', async () => {
     const m = model('classification', [[1, 0, 0.5, -0.5], [-1, 0.2, 0, 0.3], [0, 0, 0, 0]], [0.1, -0.1, 0], ['a', 'b', 'c']);
     const out = await run(m);
-    const p = out.probabilities!.data as Float32Array;
+    const p = out.probabilities!.data as Float64Array;
     rows.forEach((r, i) => {
       const z = m.coef.map((c, k) => m.intercept[k]! + design(r).reduce((s, x, j) => s + x * c[j]!, 0));
       const e = z.map((v) => Math.exp(v));
