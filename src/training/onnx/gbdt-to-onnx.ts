@@ -14,33 +14,19 @@
  *                  multiclass: Softmax → `probabilities` [N, K], `label`.
  *
  * A missing or unseen category is NaN and takes each node's missing direction, exactly as the
- * in-process predictor does. Written against the fitted model's structure (flat node arrays per
- * tree, one tree per output per iteration), declared here structurally.
+ * in-process predictor does.
  */
 import { buildOnnxModel } from '../../models/onnx-builder.js';
 import type { NodeSpec, TensorInit } from '../../models/onnx-builder.js';
 import { ONNX_ELEM as E } from '../../models/onnx-types.js';
 import { categoryCodes, outputHead } from './heads.js';
+import type { GbdtModel, GbdtTree } from '../gbdt/model.js';
+import type { FeatureInfo } from '../features.js';
 
-export interface TreeLike {
-  feature: number[];
-  threshold: number[];
-  categories: (number[] | null)[];
-  missingLeft: boolean[];
-  left: number[];
-  right: number[];
-  value: number[];
-}
-
-export type FeatureLike = { name: string; kind: 'numeric' } | { name: string; kind: 'categorical'; categories: readonly string[] };
-
-export interface GbdtLike {
-  task: 'regression' | 'classification';
-  classes: string[] | null;
-  features: readonly FeatureLike[];
-  baseline: number[];
-  trees: TreeLike[][];
-}
+/** What the exporter reads of a fitted model (so hand-built trees in tests need no training record). */
+export type TreeLike = Omit<GbdtTree, 'count'>;
+export type FeatureLike = FeatureInfo;
+export type GbdtLike = Pick<GbdtModel, 'task' | 'classes' | 'features' | 'baseline'> & { trees: readonly (readonly TreeLike[])[] };
 
 const MODE_LEQ = 0;
 const MODE_MEMBER = 6;
