@@ -72,8 +72,8 @@ export function fitHourDayMean(train) {
   };
 }
 
-export const ONE_HOT = { season: [1, 2, 3, 4], hr: [...Array(24).keys()], weekday: [...Array(7).keys()], weathersit: [1, 2, 3, 4], mnth: [...Array(12).keys()].map((m) => m + 1) };
-export const NUMERIC = ['holiday', 'workingday', 'temp', 'atemp', 'hum', 'windspeed'];
+const ONE_HOT = { season: [1, 2, 3, 4], hr: [...Array(24).keys()], weekday: [...Array(7).keys()], weathersit: [1, 2, 3, 4], mnth: [...Array(12).keys()].map((m) => m + 1) };
+const NUMERIC = ['holiday', 'workingday', 'temp', 'atemp', 'hum', 'windspeed'];
 
 function featureVector(r) {
   const x = [1];
@@ -110,8 +110,6 @@ export function fitRidge(train, lambda = 1) {
   return {
     name: 'ridge-onehot',
     params: { lambda, features: p - 1 },
-    // For export: the bias, then one weight per featureVector column (ONE_HOT blocks, then NUMERIC).
-    weights: w,
     predict: (r) => Math.max(0, featureVector(r).reduce((s, v, j) => s + v * w[j], 0)),
   };
 }
