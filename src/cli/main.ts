@@ -11,6 +11,7 @@ import { registerModelsCommand } from './models-command.js';
 import { registerDeployCommand } from './deploy-command.js';
 import { registerDataCommand } from './data-command.js';
 import { registerMonitorCommand } from './monitor-command.js';
+import { registerTrainCommand } from './train-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('gyre')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerDeployCommand(program);
   registerWebhooksCommand(program);
   registerDataCommand(program);
+  registerTrainCommand(program);
   registerMonitorCommand(program);
   return program;
 }
