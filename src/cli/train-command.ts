@@ -36,6 +36,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--experiment <name>', 'experiment of the run (default: training)')
     .option('--register <name>', 'register the trained model under this name')
     .option('--alias <alias>', 'with --register: point this alias at the new version')
+    .option('--sensitive <column>', 'binary classification: per-group metrics and fairness (demographic parity, equalized odds differences)')
     .option('--null <value...>', 'values read as missing in files')
     .option('--trim', 'strip whitespace around text values in files')
     .option('--json', 'print JSON: run id, test metrics, registered version')
@@ -54,6 +55,7 @@ export function registerTrainCommand(program: Command): void {
           ...(o.experiment ? { experiment: o.experiment as string } : {}),
           ...(o.register ? { register: o.register as string } : {}),
           ...(o.alias ? { alias: o.alias as string } : {}),
+          ...(o.sensitive ? { sensitive: o.sensitive as string } : {}),
           readOptions: { ...(o.null ? { nullValues: o.null } : {}), ...(o.trim ? { trim: true } : {}) },
           user: process.env.GYRE_USER || os.userInfo().username,
         });

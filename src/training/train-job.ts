@@ -18,6 +18,24 @@ import { accuracy, logLoss, r2, rmse, rocAuc } from './evaluation/metrics.js';
 import { gbdtToOnnx } from './onnx/gbdt-to-onnx.js';
 import { linearToOnnx } from './onnx/linear-to-onnx.js';
 import type { ModelVersion } from '../registry/entities.js';
+import { averagePrecision, confusion, precisionRecallF1 } from './evaluation/binary-metrics.js';
+import { demographicParityDifference, equalizedOddsDifference, groupRates } from './evaluation/fairness.js';
+
+/** Metric keys allow letters, digits, `_ - . / : ` and spaces (MLflow's rule); anything else becomes `_`. */
+const metricPart = (s: string) => s.replace(/[^\w\-. :/]/g, '_');
+
+/** Per-group accuracy and selection rate as `<metric>/<column>:<group>`, and the two differences. */
+function fairnessMetrics(test: Frame, column: string, positive: boolean[], predicted: boolean[]): Record<string, number> {
+  const col = getColumn(test, column);
+  const groups = col.kind === 'categorical' ? Array.from(col.codes, (c) => (c < 0 ? '(missing)' : col.categories[c]!)) : Array.from(col.values, String);
+  const rates = groupRates(groups, positive, predicted);
+  const out: Record<string, number> = { dp_difference: demographicParityDifference(rates), eo_difference: equalizedOddsDifference(rates) };
+  for (const r of rates) {
+    out[`accuracy/${metricPart(column)}:${metricPart(r.group)}`] = r.accuracy;
+    out[`selection_rate/${metricPart(column)}:${metricPart(r.group)}`] = r.selectionRate;
+  }
+  return out;
+}
 
 export interface TrainJob {
   data: string;
@@ -33,6 +51,8 @@ export interface TrainJob {
   register?: string;
   alias?: string;
   readOptions?: unknown;
+  /** Binary classification: report per-group metrics and fairness differences for this column. */
+  sensitive?: string;
   user: string;
 }
 
@@ -119,7 +139,17 @@ export async function runTrainJob(gyre: Gyre, job: TrainJob): Promise<TrainResul
     metrics.accuracy = accuracy(labels, predicted);
     const index = labels.map((l) => classes.indexOf(l));
     if (index.every((i) => i >= 0)) metrics.log_loss = logLoss(index, proba, classes.length);
-    if (classes.length === 2) metrics.roc_auc = rocAuc(labels.map((l) => l === classes[1]), Array.from({ length: test.nRows }, (_, i) => proba[2 * i + 1]!));
+    if (classes.length === 2) {
+      const positive = labels.map((l) => l === classes[1]);
+      const p1 = Array.from({ length: test.nRows }, (_, i) => proba[2 * i + 1]!);
+      const predictedPositive = predicted.map((l) => l === classes[1]);
+      metrics.roc_auc = rocAuc(positive, p1);
+      metrics.pr_auc = averagePrecision(positive, p1);
+      Object.assign(metrics, precisionRecallF1(confusion(positive, predictedPositive)));
+      if (job.sensitive) Object.assign(metrics, fairnessMetrics(test, job.sensitive, positive, predictedPositive));
+    } else if (job.sensitive) {
+      throw invalidArgument('--sensitive needs a binary classification target (fairness is defined on the positive class).', { field: 'sensitive' });
+    }
   }
 
   const run = await gyre.startRun({ experiment: job.experiment ?? 'training', runName: `${kind}-${job.target}`, userId: job.user });

@@ -33,11 +33,12 @@ describe('gyre train', () => {
   });
 
   it('fits a linear classifier from a file', () => {
-    const r = gyre('train', '--data', file, '--target', 'churn', '--model', 'linear', '--features', 'x,city', '--json');
+    const r = gyre('train', '--data', file, '--target', 'churn', '--model', 'linear', '--features', 'x,city', '--sensitive', 'city', '--json');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ model: 'linear', task: 'classification', registered: null });
     expect(out.metrics.accuracy).toBeGreaterThan(0.9);
+    expect(Object.keys(out.metrics)).toEqual(expect.arrayContaining(['roc_auc', 'pr_auc', 'precision', 'recall', 'f1', 'dp_difference', 'eo_difference', 'accuracy/city:a', 'selection_rate/city:b']));
   });
 
   it('refuses an unknown target or parameter, tracking nothing', () => {
