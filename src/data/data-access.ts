@@ -2,7 +2,7 @@
  * What users can do with data, local or remote: DataService implements it over the embedded
  * stores, RestDataAccess over a Gyre server, so SDK and CLI code is the same either way.
  */
-import type { DatasetSummary, DatasetVersion, ReadOptions } from './entities.js';
+import type { DatasetSummary, DatasetVersion, Profile, ReadOptions } from './entities.js';
 import type { ExpectationSuite } from './expectations.js';
 import type { DatasetDiff } from './dataset-diff.js';
 import type { ValidationReport } from './validation-report.js';
@@ -39,6 +39,11 @@ export interface DataAccess {
    * @example const v = await gyre.data.get('adult@latest')
    */
   get(ref: string): Promise<DatasetVersion>;
+  /**
+   * A version's stored profile, e.g. as a drift reference: no data is re-read.
+   * @example const reference = await gyre.data.profile('adult@3')
+   */
+  profile(ref: string): Promise<Profile>;
   /** What changed between two versions, from their profiles. @example const d = await gyre.data.diff('adult@1', 'adult@2') */
   diff(fromRef: string, toRef: string): Promise<DatasetDiff>;
   /** A starting suite from a version's profile, for review. @example const s = await gyre.data.inferSuite('adult@1') */

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDataFixture } from './test-support/data-fixture.js';
 import type { DataFixture } from './test-support/data-fixture.js';
 import { newVersion } from './dataset-store.contract.js';
+import { openDuckSession } from './engine/duckdb-session.js';
 
 const CSV = 'id,city,temp\n1,Oslo,3.5\n2,Lima,19\n3,Oslo,\n';
 
@@ -94,6 +95,24 @@ describe('DataService: versions by content', () => {
     expect(nd.version.profile.columns[1].missing).toBe(1);
     const arr = await fx.data.add({ name: 'j2', source: fx.write('a.json', '[{"a":1.5},{"a":2.5}]') });
     expect(arr.version.profile.columns[0].mean).toBe(2);
+  });
+
+  it('reads Parquet with its own types, decimals as numbers', async () => {
+    const file = path.join(fx.dir, 'files', 't.parquet');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const duck = await openDuckSession();
+    try {
+      await duck.run(`COPY (SELECT i AS id, i * 1.5 AS x, CAST(i AS DECIMAL(10, 2)) AS d, DATE '2024-01-01' + CAST(i AS INTEGER) AS day, i % 2 = 0 AS even FROM range(4) t(i)) TO '${file}' (FORMAT parquet)`);
+    } finally {
+      duck.close();
+    }
+    const { version } = await fx.data.add({ name: 'pq', source: file });
+    expect(version.readOptions.format).toBe('parquet');
+    expect(version.schema.map((c) => c.type)).toEqual(['integer', 'number', 'number', 'date', 'boolean']);
+    expect(version.profile.columns[3]).toMatchObject({ min: '2024-01-01', max: '2024-01-04' });
+    expect(version.profile.columns[4].topValues).toEqual([{ value: false, count: 2 }, { value: true, count: 2 }]);
+    const report = await fx.data.validate('pq@1', { name: 's', expectations: [{ type: 'expect_column_values_to_be_between', column: 'day', min: '2024-01-02' }] });
+    expect(report.results[0]).toMatchObject({ success: false, unexpectedCount: 1, sample: [{ row: 1 }] });
   });
 
   it("adds a file from Gyre's artifact store, e.g. one a run logged", async () => {

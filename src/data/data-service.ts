@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { GyreError, invalidArgument, notFound } from '../core/errors.js';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { DatasetStore } from './dataset-store.js';
-import type { ColumnSchema, DatasetSummary, DatasetVersion } from './entities.js';
+import type { ColumnSchema, DatasetSummary, DatasetVersion, Profile } from './entities.js';
 import type { AddDatasetInput, AddDatasetResult, DataAccess } from './data-access.js';
 import type { ExpectationSuite } from './expectations.js';
 import type { ValidationReport } from './validation-report.js';
@@ -125,6 +125,10 @@ export class DataService implements DataAccess {
       `'${ref}' is ambiguous: ${matches.length} versions of '${name}' have digests starting with '${selector.prefix}' (${matches.map((m) => `@${m.version} ${m.digest.slice(7, 19)}`).join(', ')}). Use a longer prefix or the version number.`,
       { ref, versions: matches.map((m) => m.version) },
     );
+  }
+
+  async profile(ref: string): Promise<Profile> {
+    return (await this.get(ref)).profile;
   }
 
   async diff(fromRef: string, toRef: string): Promise<DatasetDiff> {

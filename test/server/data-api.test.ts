@@ -50,6 +50,7 @@ describe('data API', () => {
       const v = await gyre.data.get('plans@latest');
       expect((await gyre.data.inferSuite('plans@1')).expectations.length).toBeGreaterThan(3);
       expect((await gyre.data.diff('plans@1', 'plans@latest')).sameContent).toBe(true);
+      expect(await gyre.data.profile('plans@1')).toEqual(v.profile);
       const run = await gyre.startRun({ experiment: 'data-lineage' });
       await run.logDatasetVersion(v, 'training');
       const input = (await run.get()).inputs.datasetInputs[0];

@@ -38,6 +38,7 @@ export function registerDataRoutes(app: FastifyInstance, data: DataAccess): void
   });
   app.get<{ Params: NameParams }>('/datasets/:name/versions', { schema: { tags: ['data'] } }, async (req) => ({ versions: await data.versions(req.params.name) }));
   app.get<{ Params: RefParams }>('/datasets/:name/versions/:ref', { schema: { tags: ['data'] } }, async (req) => data.get(`${req.params.name}@${req.params.ref}`));
+  app.get<{ Params: RefParams }>('/datasets/:name/versions/:ref/profile', { schema: { tags: ['data'] } }, async (req) => data.profile(`${req.params.name}@${req.params.ref}`));
   app.get<{ Params: NameParams; Querystring: { from?: string; to?: string } }>('/datasets/:name/diff', { schema: { tags: ['data'] } }, async (req) => {
     const { from, to } = req.query;
     if (!from || !to) throw invalidArgument("Query parameters 'from' and 'to' (version references such as 1, latest or a digest prefix) are required.");

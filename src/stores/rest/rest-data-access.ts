@@ -1,7 +1,7 @@
 /** DataAccess over a Gyre server's native API, for the SDK and CLI in remote mode. */
 import type { RestClient } from './rest-client.js';
 import type { AddDatasetInput, AddDatasetResult, DataAccess } from '../../data/data-access.js';
-import type { DatasetSummary, DatasetVersion } from '../../data/entities.js';
+import type { DatasetSummary, DatasetVersion, Profile } from '../../data/entities.js';
 import type { DatasetDiff } from '../../data/dataset-diff.js';
 import type { ExpectationSuite } from '../../data/expectations.js';
 import type { ValidationReport } from '../../data/validation-report.js';
@@ -30,6 +30,10 @@ export class RestDataAccess implements DataAccess {
   get(ref: string): Promise<DatasetVersion> {
     const r = split(ref);
     return this.client.json('GET', `/datasets/${r.name}/versions/${r.ref}`);
+  }
+  profile(ref: string): Promise<Profile> {
+    const r = split(ref);
+    return this.client.json('GET', `/datasets/${r.name}/versions/${r.ref}/profile`);
   }
   diff(fromRef: string, toRef: string): Promise<DatasetDiff> {
     const a = split(fromRef);
