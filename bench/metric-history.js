@@ -14,7 +14,7 @@ import { openServices } from '../dist/services.js';
 import { metricToWire } from '../dist/server/mlflow-compat/wire.js';
 import { startServer } from './support/start-server.js';
 import { createClient } from './support/http-client.js';
-import { goal, latencySummary, log, machineInfo, mainOf, readLoad, round, seconds, withTempDir } from './support/stats.js';
+import { goal, latencySummary, log, machineInfo, mainOf, readLoads, round, seconds, withTempDir } from './support/stats.js';
 
 const KEY = 'loss';
 const SEED_BATCH = 1000;
@@ -109,15 +109,8 @@ async function httpLoad(home, runId, points, measureSeconds) {
     if (checkUncached.bytes !== check.bytes) throw new Error('the uncached variant answered differently');
 
     await once(); // warm-up
-    const { openConnections, sequential, concurrent } = readLoad({ server, client, once, sequentialCount: SEQUENTIAL, clients: CLIENTS, seconds: measureSeconds, perClient: PER_CLIENT });
-    await openConnections();
-    return {
-      response_bytes: check.bytes,
-      single_client: await sequential(uncachedUrl),
-      clients_20: await concurrent(uncachedUrl),
-      single_client_cached: await sequential(() => url),
-      clients_20_cached: await concurrent(() => url),
-    };
+    const load = { server, client, once, sequentialCount: SEQUENTIAL, clients: CLIENTS, seconds: measureSeconds, perClient: PER_CLIENT };
+    return { response_bytes: check.bytes, ...(await readLoads(load, { uncached: uncachedUrl, cached: () => url })) };
   } finally {
     client.close();
     await server.stop();

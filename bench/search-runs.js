@@ -21,7 +21,7 @@ import { TrackingService } from '../dist/tracking/tracking-service.js';
 import { runToWire } from '../dist/server/mlflow-compat/wire.js';
 import { startServer } from './support/start-server.js';
 import { createClient } from './support/http-client.js';
-import { goal, latencySummary, log, machineInfo, mainOf, readLoad, round, seconds, withTempDir } from './support/stats.js';
+import { goal, latencySummary, log, machineInfo, mainOf, readLoads, round, seconds, withTempDir } from './support/stats.js';
 
 const CLIENTS = 20;
 const PER_CLIENT = 50;
@@ -190,16 +190,8 @@ async function httpLoad(home, experimentId, measureSeconds) {
     const firstIds = runs.map((r) => r.info.run_id);
 
     for (let i = 0; i < 3; i++) await once(uncachedBody()); // warm-up
-    const { openConnections, sequential, concurrent } = readLoad({ server, client, once, sequentialCount: SEQUENTIAL, clients: CLIENTS, seconds: measureSeconds, perClient: PER_CLIENT });
-    await openConnections();
-    return {
-      response_bytes: responseBytes,
-      first_ids: firstIds,
-      single_client: await sequential(uncachedBody),
-      clients_20: await concurrent(uncachedBody),
-      single_client_cached: await sequential(() => cachedBody),
-      clients_20_cached: await concurrent(() => cachedBody),
-    };
+    const load = { server, client, once, sequentialCount: SEQUENTIAL, clients: CLIENTS, seconds: measureSeconds, perClient: PER_CLIENT };
+    return { response_bytes: responseBytes, first_ids: firstIds, ...(await readLoads(load, { uncached: uncachedBody, cached: () => cachedBody })) };
   } finally {
     client.close();
     await server.stop();

@@ -122,27 +122,30 @@ function eluPct(a, b) {
 }
 
 /**
- * The two read loads the read benches run, for any request `target()` makes: one client in
- * sequence, then `clients` clients in a closed loop with the server's CPU accounted.
+ * The read loads the read benches run, for a request target (`uncached()` makes a request the
+ * read cache cannot answer, `cached()` one it can): one client in sequence, then `clients`
+ * clients in a closed loop with the server's CPU accounted, each for both targets. Keep-alive
+ * connections are opened first, while the server is idle, so the many-client figures are not
+ * coloured by connection set-up behind a saturated event loop.
  */
-export function readLoad({ server, client, once, sequentialCount, clients, seconds: limitSeconds, perClient }) {
+export async function readLoads({ server, client, once, sequentialCount, clients, seconds: limitSeconds, perClient }, { uncached, cached }) {
+  const sequential = async (target) => {
+    const ms = [];
+    for (let i = 0; i < sequentialCount; i++) ms.push((await once(target())).ms);
+    return latencySummary(ms);
+  };
+  const concurrent = async (target) => {
+    const { result, cpu } = await withCpuAccounting(server, () =>
+      closedLoop({ clients, seconds: limitSeconds, maxPerClient: perClient, fn: async () => (await once(target())).ms }),
+    );
+    const perRequestCpu = round(cpu.server_cpu_ms / result.latencies.length, 1);
+    return { ...latencySummary(result.latencies), requests_per_s: round(result.perSecond, 2), span_s: round(result.spanS, 1), server_cpu_ms_per_request: perRequestCpu, cpu };
+  };
+  await Promise.all(Array.from({ length: clients }, () => client.request('GET', '/health')));
   return {
-    /**
-     * Opens every keep-alive connection while the server is idle, so the many-client figures are
-     * not coloured by connection set-up behind a saturated event loop.
-     */
-    openConnections: () => Promise.all(Array.from({ length: clients }, () => client.request('GET', '/health'))),
-    sequential: async (target) => {
-      const ms = [];
-      for (let i = 0; i < sequentialCount; i++) ms.push((await once(target())).ms);
-      return latencySummary(ms);
-    },
-    concurrent: async (target) => {
-      const { result, cpu } = await withCpuAccounting(server, () =>
-        closedLoop({ clients, seconds: limitSeconds, maxPerClient: perClient, fn: async () => (await once(target())).ms }),
-      );
-      const perRequestCpu = round(cpu.server_cpu_ms / result.latencies.length, 1);
-      return { ...latencySummary(result.latencies), requests_per_s: round(result.perSecond, 2), span_s: round(result.spanS, 1), server_cpu_ms_per_request: perRequestCpu, cpu };
-    },
+    single_client: await sequential(uncached),
+    clients_20: await concurrent(uncached),
+    single_client_cached: await sequential(cached),
+    clients_20_cached: await concurrent(cached),
   };
 }
