@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { connect } from '../sdk/gyre.js';
 import type { Gyre } from '../sdk/gyre.js';
 import { isGyreError } from '../core/errors.js';
+import os from 'node:os';
+import type { Actor } from '../core/actor.js';
 
 export interface GlobalOptions {
   home?: string;
@@ -22,6 +24,11 @@ export async function withGyre<T>(cmd: Command, fn: (gyre: Gyre) => Promise<T>):
   } finally {
     await gyre.close();
   }
+}
+
+/** Who acts from the CLI: GYRE_USER, else the OS user (no authentication yet; docs/registry.md). */
+export function cliActor(reason?: string): Actor {
+  return { user: process.env.GYRE_USER || os.userInfo().username, reason: reason ?? null };
 }
 
 export function reportError(err: unknown): number {

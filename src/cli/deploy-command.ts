@@ -1,14 +1,12 @@
 /** `gyre deploy ...`: deployments of registered models — create, canary, promote, roll back, shadow. */
-import os from 'node:os';
 import type { Command } from 'commander';
 import { openServices } from '../services.js';
 import { resolveConfig } from '../core/config.js';
-import { globalOptions, printJson } from './context.js';
+import { cliActor, globalOptions, printJson } from './context.js';
 import { table, time } from './format.js';
 import type { DeploymentService, DeploymentView } from '../serving/deployments/deployment-service.js';
 import { invalidArgument } from '../core/errors.js';
 
-const actor = (reason?: string) => ({ user: process.env.GYRE_USER || os.userInfo().username, reason: reason ?? null });
 
 /** Deployments are changed against the store; running servers apply the change within a poll. */
 async function withDeployments<T>(cmd: Command, fn: (d: DeploymentService) => Promise<T>): Promise<T> {
@@ -42,7 +40,7 @@ export function registerDeployCommand(program: Command): void {
     .option('--reason <text>')
     .action(async (name: string, o: { model: string; reason?: string }, cmd: Command) =>
       withDeployments(cmd, async (d) => {
-        show(await d.create(name, { model: o.model }, actor(o.reason)));
+        show(await d.create(name, { model: o.model }, cliActor(o.reason)));
         console.log(`served by gyre server at /v2/models/${name}/infer (OIP) and /api/v1/deployments/${name}/predict (records)`);
       }),
     );
@@ -62,13 +60,13 @@ export function registerDeployCommand(program: Command): void {
     .requiredOption('--model <ref>', 'the new version or alias')
     .requiredOption('--percent <n>', 'share of traffic for it', percent)
     .option('--reason <text>')
-    .action(async (name: string, o: { model: string; percent: number; reason?: string }, cmd: Command) => withDeployments(cmd, async (d) => show(await d.canary(name, o.model, o.percent, actor(o.reason)))));
+    .action(async (name: string, o: { model: string; percent: number; reason?: string }, cmd: Command) => withDeployments(cmd, async (d) => show(await d.canary(name, o.model, o.percent, cliActor(o.reason)))));
   deploy
     .command('step <name>')
     .requiredOption('--percent <n>', 'new share of traffic for the canary', percent)
-    .action(async (name: string, o: { percent: number }, cmd: Command) => withDeployments(cmd, async (d) => show(await d.stepCanary(name, o.percent, actor()))));
-  deploy.command('promote <name>').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, async (d) => show(await d.promote(name, actor()))));
-  deploy.command('rollback <name>').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, async (d) => show(await d.rollback(name, actor()))));
+    .action(async (name: string, o: { percent: number }, cmd: Command) => withDeployments(cmd, async (d) => show(await d.stepCanary(name, o.percent, cliActor()))));
+  deploy.command('promote <name>').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, async (d) => show(await d.promote(name, cliActor()))));
+  deploy.command('rollback <name>').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, async (d) => show(await d.rollback(name, cliActor()))));
   deploy
     .command('shadow <name>')
     .option('--model <ref>', 'mirror traffic to this version')
@@ -77,7 +75,7 @@ export function registerDeployCommand(program: Command): void {
     .action(async (name: string, o: { model?: string; percent: number; off?: boolean }, cmd: Command) =>
       withDeployments(cmd, async (d) => {
         if (!o.off && !o.model) throw invalidArgument('Give --model <ref> to mirror, or --off.', { field: 'model' });
-        show(await d.shadow(name, o.off ? null : o.model!, o.percent, actor()));
+        show(await d.shadow(name, o.off ? null : o.model!, o.percent, cliActor()));
       }),
     );
   deploy
@@ -85,5 +83,5 @@ export function registerDeployCommand(program: Command): void {
     .action(async (name: string, _o: unknown, cmd: Command) =>
       withDeployments(cmd, async (d) => console.log(table(['WHEN', 'WHO', 'ACTION', 'WHY'], (await d.history(name)).map((c) => [time(c.at), c.user, c.action, c.reason ?? ''])))),
     );
-  deploy.command('delete <name>').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, (d) => d.delete(name, actor())));
+  deploy.command('delete <name>').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, (d) => d.delete(name, cliActor())));
 }

@@ -1,16 +1,13 @@
 /** `gyre models ...`: register ONNX models, versions, aliases, protection, approvals, lineage, cards. */
 import fs from 'node:fs';
-import os from 'node:os';
 import type { Command } from 'commander';
-import { withGyre, printJson } from './context.js';
+import { cliActor, withGyre, printJson } from './context.js';
 import { table, time } from './format.js';
 import { formatLineage } from '../registry/lineage/lineage-graph.js';
 import { parseThreshold } from '../registry/registry-validation.js';
-import type { Actor, ModelVersion } from '../registry/entities.js';
+import type { ModelVersion } from '../registry/entities.js';
 import { invalidArgument } from '../core/errors.js';
 
-/** Who acts: GYRE_USER, else the OS user (no authentication yet; docs/registry.md). */
-const actor = (reason?: string): Actor => ({ user: process.env.GYRE_USER || os.userInfo().username, reason: reason ?? null });
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -62,7 +59,7 @@ export function registerModelsCommand(program: Command): void {
             ...(o.task ? { task: o.task as 'classification' } : {}),
             ...(o.description ? { description: o.description } : {}),
           },
-          actor(),
+          cliActor(),
         );
         if (o.json) return printJson(v);
         console.log(`registered ${v.name} version ${v.version}${v.aliases.length ? ` (${v.aliases.map((a) => `@${a}`).join(' ')})` : ''}, package ${v.packageDigest}`);
@@ -103,9 +100,9 @@ export function registerModelsCommand(program: Command): void {
   models
     .command('describe <name> <text>')
     .description('set the description (intended use) of a model')
-    .action(async (name: string, text: string, _o: unknown, cmd: Command) => withGyre(cmd, async (gyre) => void (await gyre.registry.updateModel(name, text, actor()))));
+    .action(async (name: string, text: string, _o: unknown, cmd: Command) => withGyre(cmd, async (gyre) => void (await gyre.registry.updateModel(name, text, cliActor()))));
 
-  models.command('delete <name>').action(async (name: string, _o: unknown, cmd: Command) => withGyre(cmd, (gyre) => gyre.registry.deleteModel(name, actor())));
+  models.command('delete <name>').action(async (name: string, _o: unknown, cmd: Command) => withGyre(cmd, (gyre) => gyre.registry.deleteModel(name, cliActor())));
 
   const alias = models.command('alias').description('aliases: champion, challenger, ...');
   alias
@@ -113,11 +110,11 @@ export function registerModelsCommand(program: Command): void {
     .option('--reason <text>', 'why (kept in the alias history)')
     .action(async (name: string, a: string, version: string, o: { reason?: string }, cmd: Command) =>
       withGyre(cmd, async (gyre) => {
-        const move = await gyre.registry.setAlias(name, a, version, actor(o.reason));
+        const move = await gyre.registry.setAlias(name, a, version, cliActor(o.reason));
         console.log(`@${a}: ${move.fromVersion ?? '—'} → ${move.toVersion} (${move.via})`);
       }),
     );
-  alias.command('delete <name> <alias>').action(async (name: string, a: string, _o: unknown, cmd: Command) => withGyre(cmd, async (gyre) => void (await gyre.registry.deleteAlias(name, a, actor()))));
+  alias.command('delete <name> <alias>').action(async (name: string, a: string, _o: unknown, cmd: Command) => withGyre(cmd, async (gyre) => void (await gyre.registry.deleteAlias(name, a, cliActor()))));
   alias
     .command('history <name> [alias]')
     .option('--json', 'print JSON')
@@ -138,11 +135,11 @@ export function registerModelsCommand(program: Command): void {
     .action(async (name: string, a: string, o: { threshold?: string[]; mustBeat?: string; higherIsBetter?: boolean }, cmd: Command) =>
       withGyre(cmd, async (gyre) => {
         const policy = o.threshold || o.mustBeat ? { ...(o.threshold ? { thresholds: o.threshold.map(parseThreshold) } : {}), ...(o.mustBeat ? { mustBeat: { metric: o.mustBeat, higherIsBetter: o.higherIsBetter === true } } : {}) } : null;
-        await gyre.registry.protectAlias(name, a, policy, actor());
+        await gyre.registry.protectAlias(name, a, policy, cliActor());
         console.log(policy ? `@${a} of ${name} is protected by a policy gate` : `@${a} of ${name} is protected: moves need an approval by another user`);
       }),
     );
-  models.command('unprotect <name> <alias>').action(async (name: string, a: string, _o: unknown, cmd: Command) => withGyre(cmd, (gyre) => gyre.registry.unprotectAlias(name, a, actor())));
+  models.command('unprotect <name> <alias>').action(async (name: string, a: string, _o: unknown, cmd: Command) => withGyre(cmd, (gyre) => gyre.registry.unprotectAlias(name, a, cliActor())));
 
   const approvals = models.command('approvals').description('approval requests for protected aliases');
   approvals
@@ -150,7 +147,7 @@ export function registerModelsCommand(program: Command): void {
     .requiredOption('--reason <text>', 'why this version should take the alias')
     .action(async (name: string, a: string, version: string, o: { reason: string }, cmd: Command) =>
       withGyre(cmd, async (gyre) => {
-        const r = await gyre.registry.requestApproval(name, a, version, actor(o.reason));
+        const r = await gyre.registry.requestApproval(name, a, version, cliActor(o.reason));
         console.log(`approval #${r.id} requested: ${name} version ${r.version} → @${a}; another user approves with 'gyre models approve ${r.id} --reason ...'`);
       }),
     );
@@ -173,7 +170,7 @@ export function registerModelsCommand(program: Command): void {
       .option('--reason <text>', verb === 'reject' ? 'required: what must change' : 'why')
       .action(async (id: string, o: { reason?: string }, cmd: Command) =>
         withGyre(cmd, async (gyre) => {
-          const r = await gyre.registry.decide(Number(id), decision, actor(o.reason));
+          const r = await gyre.registry.decide(Number(id), decision, cliActor(o.reason));
           console.log(`approval #${r.id}: ${r.status}${decision === 'APPROVED' ? ` — @${r.alias} now points at version ${r.version}` : ''}`);
         }),
       );

@@ -1,7 +1,6 @@
 /** `gyre train`: fit a built-in model on a file or dataset version, track it, log it as ONNX, register it. */
-import os from 'node:os';
 import type { Command } from 'commander';
-import { withGyre, printJson } from './context.js';
+import { cliActor, withGyre, printJson } from './context.js';
 import { runTrainJob } from '../training/train-job.js';
 import { invalidArgument } from '../core/errors.js';
 
@@ -57,7 +56,7 @@ export function registerTrainCommand(program: Command): void {
           ...(o.alias ? { alias: o.alias as string } : {}),
           ...(o.sensitive ? { sensitive: o.sensitive as string } : {}),
           readOptions: { ...(o.null ? { nullValues: o.null } : {}), ...(o.trim ? { trim: true } : {}) },
-          user: process.env.GYRE_USER || os.userInfo().username,
+          user: cliActor().user,
         });
         if (o.json) return printJson(result);
         const m = Object.entries(result.metrics).map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`).join(', ');

@@ -64,11 +64,7 @@ export interface CreateVersionInput {
   packageDigest?: string | null;
 }
 
-/** Who did something and why: recorded in alias history, approvals and events. */
-export interface Actor {
-  user: string;
-  reason?: string | null;
-}
+export type { Actor } from '../core/actor.js';
 
 /** An automatic gate on a protected alias: every rule must hold for the candidate version. */
 export interface AliasPolicy {

@@ -9,6 +9,7 @@ import type { RunArtifacts } from '../../tracking/run-artifacts.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { invalidArgument } from '../../core/errors.js';
 import { mlflowErrorResponse } from '../http-errors.js';
+import { actorOf } from '../request-actor.js';
 import type { ResponseCache } from '../response-cache.js';
 import { mlflowTrackingRoutes } from './tracking-routes.js';
 import { registerMlflowArtifactRoutes } from './artifact-routes.js';
@@ -51,8 +52,7 @@ export async function mlflowPlugin(app: FastifyInstance, opts: MlflowPluginOptio
               throw invalidArgument('Bad Request. Content-Type header is missing; send the request as application/json.');
             }
             const input = (route.method === 'GET' ? req.query : req.body) ?? {};
-            const user = req.headers['x-gyre-user'];
-            const body = await route.handle(input as Record<string, unknown>, { user: typeof user === 'string' && user ? user : 'anonymous' });
+            const body = await route.handle(input as Record<string, unknown>, { user: actorOf(req).user });
             // Already-serialised JSON (long metric histories): send it as is.
             return typeof body === 'string' || Buffer.isBuffer(body) ? reply.type('application/json; charset=utf-8').send(body) : body;
           },

@@ -3,7 +3,10 @@
  * shadow, replace), history, and ground-truth labels for the inference log.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { DeploymentService, Actor } from '../../serving/deployments/deployment-service.js';
+import type { DeploymentService } from '../../serving/deployments/deployment-service.js';
+import { actorOf } from '../request-actor.js';
+import { intQuery } from './query-params.js';
+import type { Query } from './query-params.js';
 import type { DeploymentSpec } from '../../serving/deployments/entities.js';
 import type { InferenceLogStore } from '../../serving/inference-log/inference-log-store.js';
 import type { LabelInput } from '../../serving/inference-log/entities.js';
@@ -31,11 +34,6 @@ const tags = ['deployments'];
 
 type Named = { Params: { name: string } };
 
-/** Who acts: X-Gyre-User until authentication lands (docs/serving.md). */
-function actor(req: FastifyRequest, body?: { reason?: string }): Actor {
-  const header = req.headers['x-gyre-user'];
-  return { user: typeof header === 'string' && header ? header : 'anonymous', reason: body?.reason ?? null };
-}
 
 export function registerDeploymentRoutes(app: FastifyInstance, deployments: DeploymentService, log: InferenceLogStore, live: () => DeploymentManager | null): void {
   app.post<Named & { Body: { records: unknown[] } }>(
@@ -55,39 +53,39 @@ export function registerDeploymentRoutes(app: FastifyInstance, deployments: Depl
     async (req, reply) => {
       const { name, model, spec: full } = req.body;
       if ((model === undefined) === (full === undefined)) throw invalidArgument("Give exactly one of 'model' (e.g. \"bikes@champion\") or a full 'spec'.", { field: 'model' });
-      return reply.status(201).send(await deployments.create(name, full ?? { model: model! }, actor(req, req.body)));
+      return reply.status(201).send(await deployments.create(name, full ?? { model: model! }, actorOf(req, req.body.reason)));
     },
   );
   app.get('/deployments', { schema: { tags } }, async () => ({ deployments: await deployments.list() }));
   app.get<Named>('/deployments/:name', { schema: { tags } }, async (req) => deployments.get(req.params.name));
   app.delete<Named>('/deployments/:name', { schema: { tags } }, async (req, reply) => {
-    await deployments.delete(req.params.name, actor(req));
+    await deployments.delete(req.params.name, actorOf(req));
     return reply.status(204).send();
   });
   app.put<Named & { Body: DeploymentSpec & { reason?: string } }>('/deployments/:name/spec', { schema: { tags, body: spec } }, async (req) => {
     const { reason: why, ...full } = req.body;
-    return deployments.replace(req.params.name, full, actor(req, { ...(why ? { reason: why } : {}) }));
+    return deployments.replace(req.params.name, full, actorOf(req, why));
   });
   app.post<Named & { Body: { model: string; percent: number; reason?: string } }>(
     '/deployments/:name/canary',
     { schema: { tags, body: { type: 'object', required: ['model', 'percent'], properties: { model: str, percent, ...reason } } } },
-    async (req) => deployments.canary(req.params.name, req.body.model, req.body.percent, actor(req, req.body)),
+    async (req) => deployments.canary(req.params.name, req.body.model, req.body.percent, actorOf(req, req.body.reason)),
   );
   app.post<Named & { Body: { percent: number; reason?: string } }>(
     '/deployments/:name/canary/step',
     { schema: { tags, body: { type: 'object', required: ['percent'], properties: { percent, ...reason } } } },
-    async (req) => deployments.stepCanary(req.params.name, req.body.percent, actor(req, req.body)),
+    async (req) => deployments.stepCanary(req.params.name, req.body.percent, actorOf(req, req.body.reason)),
   );
-  app.post<Named & { Body: { reason?: string } }>('/deployments/:name/promote', { schema: { tags } }, async (req) => deployments.promote(req.params.name, actor(req, req.body ?? {})));
-  app.post<Named & { Body: { reason?: string } }>('/deployments/:name/rollback', { schema: { tags } }, async (req) => deployments.rollback(req.params.name, actor(req, req.body ?? {})));
+  app.post<Named & { Body: { reason?: string } }>('/deployments/:name/promote', { schema: { tags } }, async (req) => deployments.promote(req.params.name, actorOf(req, req.body?.reason)));
+  app.post<Named & { Body: { reason?: string } }>('/deployments/:name/rollback', { schema: { tags } }, async (req) => deployments.rollback(req.params.name, actorOf(req, req.body?.reason)));
   app.post<Named & { Body: { model: string; percent: number; reason?: string } }>(
     '/deployments/:name/shadow',
     { schema: { tags, body: { type: 'object', required: ['model', 'percent'], properties: { model: str, percent, ...reason } } } },
-    async (req) => deployments.shadow(req.params.name, req.body.model, req.body.percent, actor(req, req.body)),
+    async (req) => deployments.shadow(req.params.name, req.body.model, req.body.percent, actorOf(req, req.body.reason)),
   );
-  app.delete<Named>('/deployments/:name/shadow', { schema: { tags } }, async (req) => deployments.shadow(req.params.name, null, 0, actor(req)));
-  app.get<Named & { Querystring: { limit?: string } }>('/deployments/:name/history', { schema: { tags } }, async (req) => ({
-    changes: await deployments.history(req.params.name, req.query.limit && /^\d+$/.test(req.query.limit) ? Number(req.query.limit) : 100),
+  app.delete<Named>('/deployments/:name/shadow', { schema: { tags } }, async (req) => deployments.shadow(req.params.name, null, 0, actorOf(req)));
+  app.get<Named & { Querystring: Query }>('/deployments/:name/history', { schema: { tags } }, async (req) => ({
+    changes: await deployments.history(req.params.name, intQuery(req.query, 'limit') ?? 100),
   }));
   app.post<Named & { Body: { labels: LabelInput[] } }>(
     '/deployments/:name/labels',

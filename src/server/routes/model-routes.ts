@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ModelsApi } from '../../models/models-api.js';
 import { invalidArgument } from '../../core/errors.js';
+import { actorOf } from '../request-actor.js';
 
 const tags = ['registry'];
 // ONNX files travel base64 in JSON: a 300 MB model is ~400 MB of body.
@@ -20,10 +21,7 @@ interface RegisterBody {
   inputExample?: Record<string, unknown>[];
 }
 
-const user = (req: FastifyRequest) => {
-  const h = req.headers['x-gyre-user'];
-  return { user: typeof h === 'string' && h ? h : 'anonymous' };
-};
+const user = (req: FastifyRequest) => actorOf(req);
 const refOf = (q: Record<string, string | undefined>) => {
   if (!q.ref) throw invalidArgument("Query parameter 'ref' is required, e.g. ?ref=bike-demand@champion.", { field: 'ref' });
   return q.ref;

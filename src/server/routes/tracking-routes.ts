@@ -6,26 +6,11 @@ import { decodeMetric, encodeMetric, encodeRun } from '../../api/tracking-wire.j
 import type { WireMetric } from '../../api/tracking-wire.js';
 import * as schemas from '../../api/tracking-schemas.js';
 import { invalidArgument } from '../../core/errors.js';
+import { intQuery, listQuery, strQuery } from './query-params.js';
+import type { Query } from './query-params.js';
 import type { ResponseCache } from '../response-cache.js';
 
-type Q = Record<string, string | string[] | undefined>;
-
-function intQuery(q: Q, field: string): number | undefined {
-  const v = q[field];
-  if (v === undefined) return undefined;
-  const s = Array.isArray(v) ? v[0] : v;
-  if (!/^\d+$/.test(s)) throw invalidArgument(`Query parameter '${field}' must be a non-negative integer, got '${s}'.`, { field });
-  return Number(s);
-}
-
-const strQuery = (q: Q, field: string): string | undefined => {
-  const v = q[field];
-  return Array.isArray(v) ? v[0] : v;
-};
-const listQuery = (q: Q, field: string): string[] | undefined => {
-  const v = q[field];
-  return v === undefined ? undefined : Array.isArray(v) ? v : [v];
-};
+type Q = Query;
 
 export function registerTrackingRoutes(app: FastifyInstance, tracking: TrackingService, cache: ResponseCache): void {
   app.post<{ Body: { name: string; artifactLocation?: string; tags?: Tag[] } }>('/experiments', { schema: { body: schemas.createExperimentBody } }, async (req, reply) => {

@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebhookApi } from '../../webhooks/webhook-api.js';
 import type { CreateWebhookInput, UpdateWebhookInput } from '../../webhooks/entities.js';
-import { invalidArgument } from '../../core/errors.js';
+import { intQuery } from './query-params.js';
+import type { Query } from './query-params.js';
 
 const str = { type: 'string' } as const;
 const strList = { type: 'array', items: str } as const;
@@ -33,11 +34,9 @@ export function registerWebhookRoutes(app: FastifyInstance, webhooks: WebhookApi
     await webhooks.delete(req.params.id);
     return reply.status(204).send();
   });
-  app.get<{ Params: { id: string }; Querystring: { limit?: string } }>('/webhooks/:id/deliveries', { schema: { tags } }, async (req) => {
-    const raw = req.query.limit;
-    if (raw !== undefined && !/^\d+$/.test(raw)) throw invalidArgument(`Query parameter 'limit' must be a positive integer, got '${raw}'.`, { field: 'limit' });
-    return { deliveries: await webhooks.deliveries(req.params.id, raw === undefined ? 100 : Number(raw)) };
-  });
+  app.get<{ Params: { id: string }; Querystring: Query }>('/webhooks/:id/deliveries', { schema: { tags } }, async (req) => ({
+    deliveries: await webhooks.deliveries(req.params.id, intQuery(req.query, 'limit') ?? 100),
+  }));
   app.get<{ Params: { id: string } }>('/webhook-deliveries/:id/attempts', { schema: { tags } }, async (req) => ({ attempts: await webhooks.attempts(req.params.id) }));
   app.post<{ Params: { id: string } }>('/webhooks/:id/test', { schema: { tags } }, async (req) => webhooks.test(req.params.id));
 }

@@ -10,11 +10,9 @@ import type { ModelSource } from './model-source.js';
 import type { DeploymentManager } from './deployment-manager.js';
 import { checkDeploymentName, checkDeploymentSpec } from './spec-validation.js';
 import { GyreError, invalidArgument } from '../../core/errors.js';
+import type { Actor } from '../../core/actor.js';
 
-export interface Actor {
-  user: string;
-  reason?: string | null;
-}
+export type { Actor } from '../../core/actor.js';
 
 export interface DeploymentView extends Deployment {
   /** What this process serves now: variant, model, version (empty while loading). */
