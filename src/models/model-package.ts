@@ -96,11 +96,18 @@ export async function storeModelPackage(store: ArtifactStore, pkg: ModelPackage)
   return dir;
 }
 
-export async function loadModelPackage(store: ArtifactStore, digest: string): Promise<{ onnx: Uint8Array; manifest: GyreModelManifest }> {
+/**
+ * A package's manifest alone: lineage and model cards need no model bytes. Unverified (the digest
+ * covers both files); serving loads through loadModelPackage, which checks it.
+ */
+export async function loadPackageManifest(store: ArtifactStore, digest: string): Promise<GyreModelManifest> {
   if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw invalidArgument(`'${digest}' is not a package digest (sha256:<64 hex digits>).`, { digest });
-  const dir = dirOf(digest);
-  const manifest = JSON.parse((await streamToBuffer(await store.get(`${dir}/gyre-model.json`))).toString('utf8')) as GyreModelManifest;
-  const onnx = new Uint8Array(await streamToBuffer(await store.get(`${dir}/model.onnx`)));
+  return JSON.parse((await streamToBuffer(await store.get(`${dirOf(digest)}/gyre-model.json`))).toString('utf8')) as GyreModelManifest;
+}
+
+export async function loadModelPackage(store: ArtifactStore, digest: string): Promise<{ onnx: Uint8Array; manifest: GyreModelManifest }> {
+  const manifest = await loadPackageManifest(store, digest);
+  const onnx = new Uint8Array(await streamToBuffer(await store.get(`${dirOf(digest)}/model.onnx`)));
   // Content-addressed means checkable: bytes that no longer hash to their address are refused, not served.
   const actual = packageDigest(onnx, manifest);
   if (actual !== digest) {

@@ -6,6 +6,7 @@
  */
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { TrackingService } from '../tracking/tracking-service.js';
+import type { Run } from '../tracking/entities.js';
 import type { RegistryApi } from '../registry/registry-api.js';
 import type { Actor, ModelVersion } from '../registry/entities.js';
 import { buildModelPackage, storeModelPackage } from './model-package.js';
@@ -44,12 +45,11 @@ export interface RegistrationDeps {
 
 const GIT_COMMIT_TAG = 'mlflow.source.git.commit';
 
-async function lineageFromRun(tracking: TrackingService, runId: string | undefined): Promise<Partial<Lineage>> {
-  if (!runId) return { codeVersion: codeVersionOf() };
-  const run = await tracking.getRun(runId);
+function lineageFromRun(run: Run | null): Partial<Lineage> {
+  if (!run) return { codeVersion: codeVersionOf() };
   const commit = run.data.tags.find((t) => t.key === GIT_COMMIT_TAG)?.value;
   return {
-    runId,
+    runId: run.info.runId,
     datasetVersions: run.inputs.datasetInputs.map((d) => ({ name: d.dataset.name, digest: d.dataset.digest, ...(d.dataset.source ? { version: d.dataset.source } : {}) })),
     codeVersion: commit ? { gitCommit: commit, dirty: false } : codeVersionOf(),
   };
@@ -61,8 +61,8 @@ export async function registerModel(deps: RegistrationDeps, input: RegisterInput
     const logged = await readLoggedModel(deps.runArtifacts, input.runId, input.artifactPath);
     return registerModel(deps, { ...input, onnx: logged.onnx, manifest: input.manifest ?? logged.manifest }, actor);
   }
-  const lineage = { ...(await lineageFromRun(deps.tracking, input.runId)), ...(input.parentModel ? { parentModel: input.parentModel } : {}) };
   const run = input.runId ? await deps.tracking.getRun(input.runId) : null;
+  const lineage = { ...lineageFromRun(run), ...(input.parentModel ? { parentModel: input.parentModel } : {}) };
   const runMetrics = run ? Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value])) : {};
   const pkg = await buildModelPackage(input.onnx, {
     name: input.name,

@@ -7,7 +7,7 @@
  */
 import type { LineageDeps } from './lineage/lineage-graph.js';
 import { lineageOf } from './lineage/lineage-graph.js';
-import { loadModelPackage } from '../models/model-package.js';
+import { loadPackageManifest } from '../models/model-package.js';
 import type { GyreModelManifest } from '../models/manifest.js';
 
 interface Section {
@@ -22,7 +22,7 @@ const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0
 export async function modelCardSections(deps: LineageDeps, ref: string): Promise<{ title: string; sections: Section[] }> {
   const v = await deps.registry.resolve(ref);
   const model = await deps.registry.getModel(v.name);
-  const manifest: GyreModelManifest | null = v.packageDigest ? (await loadModelPackage(deps.artifacts, v.packageDigest)).manifest : null;
+  const manifest: GyreModelManifest | null = v.packageDigest ? await loadPackageManifest(deps.artifacts, v.packageDigest) : null;
   const graph = await lineageOf(deps, `${v.name}/${v.version}`);
   const run = graph.nodes.find((n) => n.kind === 'run');
   const runMetrics = (run?.attributes.metrics as Record<string, number> | undefined) ?? {};

@@ -8,7 +8,7 @@ import type { ModelVersion } from '../entities.js';
 import type { TrackingService } from '../../tracking/tracking-service.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import type { GyreModelManifest } from '../../models/manifest.js';
-import { loadModelPackage } from '../../models/model-package.js';
+import { loadPackageManifest } from '../../models/model-package.js';
 
 export type LineageNodeKind = 'model_version' | 'run' | 'dataset' | 'code' | 'deployment';
 
@@ -51,7 +51,7 @@ export async function lineageOf(deps: LineageDeps, ref: string): Promise<Lineage
     const v: ModelVersion = current;
     const vid = `model:${v.name}/${v.version}`;
     if (nodes.has(vid)) break;
-    const manifest = v.packageDigest ? await loadModelPackage(deps.artifacts, v.packageDigest).then((p) => p.manifest).catch(() => null) : null;
+    const manifest = v.packageDigest ? await loadPackageManifest(deps.artifacts, v.packageDigest).catch(() => null) : null;
     add({ id: vid, kind: 'model_version', label: `${v.name}/${v.version}`, attributes: { aliases: v.aliases, stage: v.stage, packageDigest: v.packageDigest, source: v.source, createdAt: v.creationTimestamp, metrics: manifest?.metrics ?? {} } });
     await addRun(deps, v, manifest, vid, add, edges);
     for (const d of (await deps.deploymentsServing?.(v.name, v.version)) ?? []) {

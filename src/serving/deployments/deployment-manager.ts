@@ -12,7 +12,7 @@ import { unknownModel } from '../served-models.js';
 import type { InferenceResponse, ModelMetadata } from '../oip/protocol.js';
 
 export class DeploymentManager implements ServedModels {
-  private readonly runtimes = new Map<string, { runtime: DeploymentRuntime; specJson: string }>();
+  private readonly runtimes = new Map<string, DeploymentRuntime>();
   private syncing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
@@ -33,22 +33,16 @@ export class DeploymentManager implements ServedModels {
     await Promise.all(
       deployments.map(async (d) => {
         seen.add(d.name);
-        const specJson = JSON.stringify(d.spec);
-        const entry = this.runtimes.get(d.name);
-        if (!entry) {
-          const runtime = new DeploymentRuntime(d.name, d.spec, this.deps);
-          this.runtimes.set(d.name, { runtime, specJson });
-          await runtime.refresh(d.spec);
-        } else {
-          entry.specJson = specJson;
-          await entry.runtime.refresh(d.spec);
-        }
+        let runtime = this.runtimes.get(d.name);
+        if (!runtime) this.runtimes.set(d.name, (runtime = new DeploymentRuntime(d.name, d.spec, this.deps)));
+        // Every pass re-resolves the references, so an alias moved anywhere is followed.
+        await runtime.refresh(d.spec);
       }),
     );
-    for (const [name, entry] of this.runtimes) {
+    for (const [name, runtime] of this.runtimes) {
       if (seen.has(name)) continue;
       this.runtimes.delete(name);
-      await entry.runtime.close();
+      await runtime.close();
     }
   }
 
@@ -68,14 +62,14 @@ export class DeploymentManager implements ServedModels {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.syncing;
-    await Promise.all([...this.runtimes.values()].map((e) => e.runtime.close()));
+    await Promise.all([...this.runtimes.values()].map((r) => r.close()));
     this.runtimes.clear();
   }
 
   runtime(name: string): DeploymentRuntime {
-    const entry = this.runtimes.get(name);
-    if (!entry) throw unknownModel(name, this.names());
-    return entry.runtime;
+    const runtime = this.runtimes.get(name);
+    if (!runtime) throw unknownModel(name, this.names());
+    return runtime;
   }
 
   names(): string[] {
@@ -94,6 +88,6 @@ export class DeploymentManager implements ServedModels {
     return this.runtime(name).predict(records, context);
   }
   allReady(): boolean {
-    return [...this.runtimes.values()].every((e) => e.runtime.ready);
+    return [...this.runtimes.values()].every((r) => r.ready);
   }
 }

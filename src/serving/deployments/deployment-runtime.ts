@@ -56,6 +56,14 @@ export interface RuntimeDeps {
   maxInFlight?: number;
 }
 
+/** What serve() needs to know of an answer, each part computed only when used. */
+interface Described<T> {
+  rows(result: T): number | undefined;
+  id?(result: T): string | undefined;
+  inputs(): unknown;
+  outputs(result: T): unknown;
+}
+
 interface Route {
   spec: DeploymentSpec;
   variants: { variant: Variant; loaded: LoadedVersion }[];
@@ -151,12 +159,12 @@ export class DeploymentRuntime {
   /** One OIP request: tensors in, tensors out. */
   infer(version: string | undefined, body: unknown, context: InferContext): Promise<InferenceResponse> {
     const oipInputs = (b: unknown) => Object.fromEntries(((b as { inputs?: { name: string; data: unknown }[] }).inputs ?? []).map((i) => [i.name, i.data]));
-    return this.serve(version, context, (lv) => lv.infer(body, this.name), (r) => ({
-      inputs: oipInputs(body),
-      outputs: Object.fromEntries(r.outputs.map((o) => [o.name, o.data])),
-      rows: (body as { inputs?: { shape?: number[] }[] }).inputs?.[0]?.shape?.[0],
-      id: r.id,
-    }));
+    return this.serve(version, context, (lv) => lv.infer(body, this.name), {
+      rows: () => (body as { inputs?: { shape?: number[] }[] }).inputs?.[0]?.shape?.[0],
+      id: (r) => r.id,
+      inputs: () => oipInputs(body),
+      outputs: (r) => Object.fromEntries(r.outputs.map((o) => [o.name, o.data])),
+    });
   }
 
   /**
@@ -176,7 +184,7 @@ export class DeploymentRuntime {
         const predictions = Array.from({ length: n }, (_, i) => Object.fromEntries(names.map((name) => [name, rowOf(out[name]!, i, n)])));
         return { deployment: this.name, modelName: lv.resolved.modelName, modelVersion: lv.resolved.version, requestId: context.requestId ?? '', predictions };
       },
-      (r) => ({ inputs: records, outputs: r.predictions, rows: r.predictions.length }),
+      { rows: (r) => r.predictions.length, inputs: () => records, outputs: (r) => r.predictions },
     );
   }
 
@@ -185,7 +193,7 @@ export class DeploymentRuntime {
     version: string | undefined,
     context: InferContext,
     call: (lv: LoadedVersion) => Promise<T>,
-    describe: (result: T) => { inputs: unknown; outputs: unknown; rows: number | undefined; id?: string | undefined },
+    describe: Described<T>,
   ): Promise<T> {
     const route = this.requireRoute();
     // Back-pressure: a bounded number of requests per deployment, never an unbounded queue.
@@ -212,16 +220,19 @@ export class DeploymentRuntime {
       const m = this.metricsFor(lv);
       m?.ok.inc();
       m?.latency.observe(latencyMs / 1000);
-      const d = describe(result);
-      if (typeof d.rows === 'number') this.deps.metrics?.batchRows.observe({ deployment: this.name }, d.rows);
-      const requestId = context.requestId || (typeof d.id === 'string' ? d.id : randomUUID());
-      this.record(requestId, 'primary', lv, d.inputs, d.outputs, latencyMs);
-      if (pick?.shadow && route.shadow) {
-        const shadow = route.shadow;
+      const rows = describe.rows(result);
+      if (typeof rows === 'number') this.deps.metrics?.batchRows.observe({ deployment: this.name }, rows);
+      // The log's payload is built only for records that are kept: sampling and logging off cost nothing.
+      const shadow = pick?.shadow && route.shadow ? route.shadow : null;
+      const logPrimary = this.deps.log !== undefined && this.sampled();
+      if (!logPrimary && !shadow) return result;
+      const requestId = context.requestId || describe.id?.(result) || randomUUID();
+      if (logPrimary) this.record(requestId, 'primary', lv, describe.inputs(), describe.outputs(result), latencyMs);
+      if (shadow) {
         const t0 = performance.now();
         // Mirrored after the answer is computed: the shadow never delays or fails the request.
         call(shadow).then(
-          (r) => this.record(requestId, 'shadow', shadow, d.inputs, describe(r).outputs, performance.now() - t0),
+          (r) => this.record(requestId, 'shadow', shadow, describe.inputs(), describe.outputs(r), performance.now() - t0),
           () => {},
         );
       }
@@ -248,10 +259,13 @@ export class DeploymentRuntime {
     return m;
   }
 
-  private record(requestId: string, variant: 'primary' | 'shadow', lv: LoadedVersion, inputs: unknown, outputs: unknown, latencyMs: number): void {
-    // Per-deployment sampling of primary traffic; shadow answers are always kept (they exist to be compared).
+  /** Per-deployment sampling of primary traffic; shadow answers are always kept (they exist to be compared). */
+  private sampled(): boolean {
     const rate = this.spec.logSampleRate ?? 1;
-    if (variant === 'primary' && rate < 1 && Math.random() >= rate) return;
+    return rate >= 1 || Math.random() < rate;
+  }
+
+  private record(requestId: string, variant: 'primary' | 'shadow', lv: LoadedVersion, inputs: unknown, outputs: unknown, latencyMs: number): void {
     this.deps.log?.log({
       deployment: this.name,
       requestId,

@@ -2,7 +2,7 @@
 import type { ModelSource, ResolvedModel } from './model-source.js';
 import type { RegistryApi } from '../../registry/registry-api.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
-import { loadModelPackage } from '../../models/model-package.js';
+import { loadModelPackage, loadPackageManifest } from '../../models/model-package.js';
 import type { GyreModelManifest } from '../../models/manifest.js';
 import { parseModelRef } from '../../registry/model-ref.js';
 import { GyreError, invalidArgument } from '../../core/errors.js';
@@ -37,6 +37,6 @@ export class RegistryModelSource implements ModelSource {
   }
 
   async loadManifest(resolved: ResolvedModel): Promise<GyreModelManifest> {
-    return (await loadModelPackage(this.artifacts, resolved.packageDigest)).manifest;
+    return loadPackageManifest(this.artifacts, resolved.packageDigest);
   }
 }
