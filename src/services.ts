@@ -70,7 +70,7 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
 
 /** Event types the wired sources can emit; empty (accept any well-formed pattern) until one is wired. */
 function knownEventTypes(sources: Record<string, EventSource>): string[] {
-  return Object.values(sources).flatMap((s) => (s as EventSource & { eventTypes?: readonly string[] }).eventTypes ?? []);
+  return Object.values(sources).flatMap((s) => s.eventTypes ?? []);
 }
 
 /** A run's latest metric values, for the registry's policy gates. */

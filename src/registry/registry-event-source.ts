@@ -3,7 +3,7 @@ import type { EventSource, DomainEvent } from '../webhooks/entities.js';
 import type { RegistryService } from './registry-service.js';
 import { REGISTRY_EVENT_TYPES } from './registry-service.js';
 
-export function registryEventSource(registry: RegistryService): EventSource & { eventTypes: readonly string[] } {
+export function registryEventSource(registry: RegistryService): EventSource {
   return {
     eventTypes: REGISTRY_EVENT_TYPES,
     async listEvents(afterId: number, limit: number): Promise<DomainEvent[]> {

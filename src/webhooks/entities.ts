@@ -21,6 +21,8 @@ export interface DomainEvent {
 export interface EventSource {
   /** Events with id > afterId, oldest first, at most `limit`. */
   listEvents(afterId: number, limit: number): Promise<DomainEvent[]>;
+  /** The event types it can emit, so a subscription that could never fire is refused. */
+  readonly eventTypes?: readonly string[];
 }
 
 export type WebhookStatus = 'ACTIVE' | 'DISABLED';

@@ -2,7 +2,7 @@
  * Native deployment API under /api/v1: create, read, change traffic (canary, promote, rollback,
  * shadow, replace), history, and ground-truth labels for the inference log.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { DeploymentService } from '../../serving/deployments/deployment-service.js';
 import { actorOf } from '../request-actor.js';
 import { intQuery } from './query-params.js';

@@ -1,6 +1,7 @@
 /** Native API for model packages: register an ONNX file as a version, lineage graphs, model cards. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ModelsApi } from '../../models/models-api.js';
+import type { RegisterInput } from '../../models/model-registration.js';
 import { invalidArgument } from '../../core/errors.js';
 import { actorOf } from '../request-actor.js';
 
@@ -8,20 +9,9 @@ const tags = ['registry'];
 // ONNX files travel base64 in JSON: a 300 MB model is ~400 MB of body.
 const REGISTER_BODY_LIMIT = 512 * 1024 * 1024;
 
-interface RegisterBody {
-  onnx: string;
-  manifest?: unknown;
-  featureNames?: string[];
-  task?: 'classification' | 'regression' | 'other';
-  description?: string;
-  metrics?: Record<string, number>;
-  runId?: string;
-  parentModel?: string;
-  alias?: string;
-  inputExample?: Record<string, unknown>[];
-}
+/** RegisterInput as JSON: the ONNX file base64-encoded, the name from the path. */
+type RegisterBody = Omit<RegisterInput, 'name' | 'onnx'> & { onnx: string };
 
-const user = (req: FastifyRequest) => actorOf(req);
 const refOf = (q: Record<string, string | undefined>) => {
   if (!q.ref) throw invalidArgument("Query parameter 'ref' is required, e.g. ?ref=bike-demand@champion.", { field: 'ref' });
   return q.ref;
@@ -56,7 +46,7 @@ export function registerModelRoutes(app: FastifyInstance, models: ModelsApi): vo
       const { onnx, ...rest } = req.body;
       const bytes = Buffer.from(onnx, 'base64');
       if (bytes.length === 0) throw invalidArgument("'onnx' must be the model file, base64-encoded.", { field: 'onnx' });
-      return reply.status(201).send(await models.register({ ...rest, name: req.params.name, onnx: bytes } as never, user(req)));
+      return reply.status(201).send(await models.register({ ...rest, name: req.params.name, onnx: bytes }, actorOf(req)));
     },
   );
   app.post<{ Params: { name: string }; Body: Omit<RegisterBody, 'onnx'> & { runId: string; artifactPath?: string } }>(
@@ -67,7 +57,7 @@ export function registerModelRoutes(app: FastifyInstance, models: ModelsApi): vo
         body: { type: 'object', required: ['runId'], properties: { runId: { type: 'string' }, artifactPath: { type: 'string' }, alias: { type: 'string' }, description: { type: 'string' }, parentModel: { type: 'string' } } },
       },
     },
-    async (req, reply) => reply.status(201).send(await models.register({ ...req.body, name: req.params.name } as never, user(req))),
+    async (req, reply) => reply.status(201).send(await models.register({ ...req.body, name: req.params.name }, actorOf(req))),
   );
   app.get<{ Querystring: Record<string, string | undefined> }>('/model-lineage', { schema: { tags } }, async (req) => models.lineage(refOf(req.query)));
   app.get<{ Querystring: Record<string, string | undefined> }>('/model-cards', { schema: { tags } }, async (req, reply) => {

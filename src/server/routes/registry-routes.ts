@@ -1,5 +1,5 @@
 /** Native registry API under /api/v1: models, versions, aliases, protection, approvals, events. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { RegistryApi } from '../../registry/registry-api.js';
 import type { ApprovalStatus, CreateVersionInput, Tag } from '../../registry/entities.js';
 import { actorOf } from '../request-actor.js';
