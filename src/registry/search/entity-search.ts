@@ -5,7 +5,7 @@
  * thousands of versions, not millions, so stores load and this evaluates: one set of semantics for
  * every backend, as for experiments.
  */
-import { createHash } from 'node:crypto';
+import { encodeOffsetToken, queryFingerprint, readOffsetToken } from '../../tracking/search/offset-page-token.js';
 import { invalidArgument } from '../../core/errors.js';
 import type { LogicalExpr, ListComparison, NumericComparison, StringComparison } from '../../tracking/search/filter-ast.js';
 import { lookup, parseBooleanFilter, scanComparison, scanOrderClause } from '../../tracking/search/filter-scanner.js';
@@ -117,24 +117,19 @@ export function searchInMemory<T>(schema: EntitySchema<T>, items: T[], input: Se
   if (!Number.isInteger(max) || max < 1 || max > 50_000) throw invalidArgument(`max_results must be an integer from 1 to 50000, got ${input.maxResults}.`, { field: 'max_results' });
   const expr = parse(schema, input.filter);
   const order = orderOf(schema, input.orderBy);
-  const query = createHash('sha256').update(JSON.stringify([schema.scope, input.filter ?? '', input.orderBy ?? []])).digest('base64url').slice(0, 16);
+  const query = queryFingerprint([schema.scope, input.filter ?? '', input.orderBy ?? []]);
   let offset = 0;
   if (input.pageToken) {
-    let body: { q?: unknown; o?: unknown } | null = null;
-    try {
-      body = JSON.parse(Buffer.from(input.pageToken, 'base64url').toString('utf8')) as { q?: unknown; o?: unknown };
-    } catch {
-      body = null;
-    }
-    if (!body || body.q !== query || !Number.isSafeInteger(body.o) || (body.o as number) < 0) {
+    const body = readOffsetToken(input.pageToken);
+    if (!body || body.query !== query) {
       throw invalidArgument(`page_token is not one Gyre issued for this ${schema.scope} search (same filter and order_by). Pass next_page_token unchanged, or start again without it.`, { field: 'page_token' });
     }
-    offset = body.o as number;
+    offset = body.offset;
   }
   const matches = expr ? compile(schema, expr) : () => true;
   const found = items.filter(matches).sort(order);
   const end = offset + max;
-  return { items: found.slice(offset, end), nextPageToken: end < found.length ? Buffer.from(JSON.stringify({ q: query, o: end })).toString('base64url') : null };
+  return { items: found.slice(offset, end), nextPageToken: end < found.length ? encodeOffsetToken(query, end) : null };
 }
 
 export { compareStrings };

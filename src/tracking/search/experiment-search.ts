@@ -4,7 +4,7 @@
  * hundreds of experiments, not millions, so every store loads them and searches here: one
  * evaluator means one set of semantics whatever the backend.
  */
-import { createHash } from 'node:crypto';
+import { encodeOffsetToken, queryFingerprint, readOffsetToken } from './offset-page-token.js';
 import { invalidArgument } from '../../core/errors.js';
 import type { Experiment, Page, SearchExperimentsInput, ViewType } from '../entities.js';
 import type {
@@ -131,37 +131,24 @@ function comparator(keys: readonly ExperimentOrderKey[]): (a: Experiment, b: Exp
  * token is refused if either is respelled; max_results may change between pages.
  */
 function fingerprint(filter: string, orderBy: string[], viewType: ViewType): string {
-  return createHash('sha256')
-    .update(JSON.stringify(['experiments', filter, orderBy, viewType]))
-    .digest('base64url')
-    .slice(0, 16);
-}
-
-function encodePageToken(query: string, offset: number): string {
-  return Buffer.from(JSON.stringify({ q: query, o: offset })).toString('base64url');
+  return queryFingerprint(['experiments', filter, orderBy, viewType]);
 }
 
 function decodePageToken(token: string, query: string): number {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const body = parsed as { q?: unknown; o?: unknown } | null | undefined;
-  if (typeof body !== 'object' || body === null || typeof body.q !== 'string' || !Number.isSafeInteger(body.o) || (body.o as number) < 0) {
+  const body = readOffsetToken(token);
+  if (!body) {
     throw invalidArgument(
       `page_token '${token.slice(0, 40)}' is not a token Gyre issued for experiments/search. Pass the next_page_token of the previous response unchanged.`,
       { pageToken: token.slice(0, 200) },
     );
   }
-  if (body.q !== query) {
+  if (body.query !== query) {
     throw invalidArgument(
       'page_token belongs to a different query (filter, order_by or view_type changed). Start again without a page_token.',
       { pageToken: token.slice(0, 200) },
     );
   }
-  return body.o as number;
+  return body.offset;
 }
 
 function inView(experiment: Experiment, viewType: ViewType): boolean {
@@ -199,6 +186,6 @@ export function searchExperimentsInMemory(experiments: Experiment[], input: Sear
   const end = offset + maxResults;
   return {
     items: found.slice(offset, end),
-    nextPageToken: end < found.length ? encodePageToken(query, end) : null,
+    nextPageToken: end < found.length ? encodeOffsetToken(query, end) : null,
   };
 }
