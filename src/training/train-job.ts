@@ -1,40 +1,49 @@
 /**
  * `gyre train` as a function: read the data (a file or a dataset version), split or take a test
- * set, fit, evaluate on the held-out rows, track it all as a run (params, metrics, the dataset
- * version read), log the model as ONNX (checked in ONNX Runtime), and optionally register it.
+ * set, optionally search hyperparameters (each trial a nested run), fit, evaluate on the held-out
+ * rows (metrics plus a JSON and HTML report), score the champion on the same rows and decide the
+ * gate, log the model as ONNX (checked in ONNX Runtime), register it, and move the alias only when
+ * the gate passed. Everything that can be checked is checked before anything is tracked.
  */
+import os from 'node:os';
 import type { Gyre } from '../sdk/gyre.js';
-import type { ColumnSchema } from '../data/entities.js';
 import { DataService } from '../data/data-service.js';
-import { invalidArgument } from '../core/errors.js';
-import { createFrame, getColumn, selectRows } from './dataset/frame.js';
-import type { Column, Frame } from './dataset/frame.js';
-import { randomSplit } from './random.js';
-import { fitGbdt } from './gbdt/fit.js';
-import { predictProba as gbdtProba, predictValues as gbdtValues, predictClasses as gbdtClasses } from './gbdt/predict.js';
-import { fitLinear } from './linear/fit.js';
-import { predictLinearClasses, predictLinearProba, predictLinearValues } from './linear/predict.js';
-import { accuracy, logLoss, r2, rmse, rocAuc } from './evaluation/metrics.js';
-import { gbdtToOnnx } from './onnx/gbdt-to-onnx.js';
-import { linearToOnnx } from './onnx/linear-to-onnx.js';
+import { LocalModelsApi } from '../models/models-api.js';
+import { GyreError, invalidArgument } from '../core/errors.js';
 import type { ModelVersion } from '../registry/entities.js';
-import { averagePrecision, confusion, precisionRecallF1 } from './evaluation/binary-metrics.js';
-import { demographicParityDifference, equalizedOddsDifference, groupRates } from './evaluation/fairness.js';
+import type { ActiveRun } from '../sdk/active-run.js';
+import { readTrainingData } from './train-data.js';
+import { checkModelKind, checkParams, checkTarget, fitModel, groupsOf, truthOf } from './fitted-model.js';
+import type { FittedModel, ModelKind, ParamValues } from './fitted-model.js';
+import { evaluatePredictions } from './evaluation/evaluate.js';
+import type { Evaluation } from './evaluation/evaluate.js';
+import { renderEvaluationHtml } from './evaluation/evaluation-report.js';
+import type { EvaluationReport } from './evaluation/evaluation-report.js';
+import { needsChampion, parseGateRules } from './gates/gate-rules.js';
+import { decideGate } from './gates/gate-decision.js';
+import type { GateDecision } from './gates/gate-decision.js';
+import { scorePackage } from './gates/score-package.js';
+import { parseSearchSpace } from './search/search-space.js';
+import { checkSearchOptions, directionOf, hyperparameterSearch } from './search/hyperparameter-search.js';
+import type { SearchOptions } from './search/hyperparameter-search.js';
+import type { SamplerName } from './search/samplers.js';
+import { randomSplit } from './random.js';
+import { selectRows } from './dataset/frame.js';
+import type { Frame } from './dataset/frame.js';
+import { readOnnxGraph } from '../models/onnx-graph.js';
+import { outputsFromGraph } from '../models/manifest-from-graph.js';
 
-/** Metric keys allow letters, digits, `_ - . / : ` and spaces (MLflow's rule); anything else becomes `_`. */
-const metricPart = (s: string) => s.replace(/[^\w\-. :/]/g, '_');
-
-/** Per-group accuracy and selection rate as `<metric>/<column>:<group>`, and the two differences. */
-function fairnessMetrics(test: Frame, column: string, positive: boolean[], predicted: boolean[]): Record<string, number> {
-  const col = getColumn(test, column);
-  const groups = col.kind === 'categorical' ? Array.from(col.codes, (c) => (c < 0 ? '(missing)' : col.categories[c]!)) : Array.from(col.values, String);
-  const rates = groupRates(groups, positive, predicted);
-  const out: Record<string, number> = { dp_difference: demographicParityDifference(rates), eo_difference: equalizedOddsDifference(rates) };
-  for (const r of rates) {
-    out[`accuracy/${metricPart(column)}:${metricPart(r.group)}`] = r.accuracy;
-    out[`selection_rate/${metricPart(column)}:${metricPart(r.group)}`] = r.selectionRate;
-  }
-  return out;
+export interface SearchJob {
+  /** The space (`learningRate=0.02..0.3:log,…`) or `default`. */
+  space: string;
+  method?: SamplerName;
+  trials?: number;
+  timeBudgetSeconds?: number;
+  /** Successive halving over maxIter: true for η = 3 from 10 iterations, or explicit. */
+  halving?: boolean | { eta: number; minIter: number };
+  threads?: number;
+  /** Objective on the validation rows; default rmse (regression) or log_loss (classification). */
+  metric?: string;
 }
 
 export interface TrainJob {
@@ -42,10 +51,10 @@ export interface TrainJob {
   target: string;
   test?: string;
   testShare?: number;
-  model?: 'gbdt' | 'linear';
+  model?: ModelKind;
   features?: string[];
   categorical?: string[];
-  params?: Record<string, number | string | boolean>;
+  params?: ParamValues;
   seed?: number;
   experiment?: string;
   register?: string;
@@ -53,125 +62,189 @@ export interface TrainJob {
   readOptions?: unknown;
   /** Binary classification: report per-group metrics and fairness differences for this column. */
   sensitive?: string;
+  search?: SearchJob;
+  /** Gate rules (`auc >= 0.9`, `rmse <= champion * 0.98`); the alias moves only when all pass. */
+  gates?: string[];
+  /** The model to compare with; default `<register>@<alias>` when both are given. */
+  champion?: string;
   user: string;
 }
 
 export interface TrainResult {
   runId: string;
-  model: 'gbdt' | 'linear';
+  model: ModelKind;
   task: 'regression' | 'classification';
   trainRows: number;
   testRows: number;
+  params: ParamValues;
   metrics: Record<string, number>;
+  search: { trials: number; metric: string; bestValue: number; bestParams: ParamValues; stoppedBy: string; seconds: number } | null;
+  champion: { ref: string; version: number; metrics: Record<string, number> } | null;
+  gate: GateDecision | null;
   registered: ModelVersion | null;
+  /** Whether `alias` now points at the registered version. */
+  promoted: boolean;
 }
 
-/** The data service's columns as a trainer frame: numbers stay numbers (null → NaN), the rest are categories. */
-function toFrame(schema: ColumnSchema[], columns: Record<string, unknown[]>): Frame {
-  return createFrame(
-    schema.map((c): Column => {
-      const values = columns[c.name]!;
-      if (c.type === 'integer' || c.type === 'number') {
-        return { kind: 'numeric', name: c.name, values: Float64Array.from(values, (v) => (v === null || v === undefined ? Number.NaN : Number(v))) };
-      }
-      const categories: string[] = [];
-      const index = new Map<string, number>();
-      const codes = Int32Array.from(values, (v) => {
-        if (v === null || v === undefined) return -1;
-        const s = String(v);
-        let i = index.get(s);
-        if (i === undefined) {
-          i = categories.length;
-          categories.push(s);
-          index.set(s, i);
-        }
-        return i;
-      });
-      return { kind: 'categorical', name: c.name, codes, categories };
-    }),
-  );
-}
+const topLevel = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.includes('/')));
 
 export async function runTrainJob(gyre: Gyre, job: TrainJob): Promise<TrainResult> {
-  if (!(gyre.data instanceof DataService)) throw invalidArgument('gyre train reads its data locally; unset GYRE_URL / --url.', {});
-  const kind = job.model ?? 'gbdt';
-  if (kind !== 'gbdt' && kind !== 'linear') throw invalidArgument(`--model must be gbdt or linear, got '${kind}'.`, { field: 'model' });
-  const data = gyre.data;
-  const read = async (ref: string) => {
-    const t = await data.readColumns(ref, { readOptions: job.readOptions });
-    return { label: t.label, frame: toFrame(t.schema, t.columns) };
-  };
-  const all = await read(job.data);
-  getColumn(all.frame, job.target); // unknown target: a clear error before anything is tracked
-  let train: Frame;
-  let test: Frame;
-  if (job.test) {
-    train = all.frame;
-    test = (await read(job.test)).frame;
-  } else {
-    const share = job.testShare ?? 0.2;
-    if (!(share > 0 && share < 1)) throw invalidArgument(`--test-share must be between 0 and 1, got ${share}.`, { field: 'testShare' });
-    const split = randomSplit(all.frame.nRows, share, job.seed ?? 42);
-    train = selectRows(all.frame, split.train);
-    test = selectRows(all.frame, split.test);
-  }
+  if (!(gyre.data instanceof DataService) || !(gyre.models instanceof LocalModelsApi)) throw invalidArgument('gyre train reads its data locally; unset GYRE_URL / --url.', {});
+  const models = gyre.models;
+  const kind = checkModelKind(job.model ?? 'gbdt');
+  const rules = parseGateRules(job.gates ?? []);
+  const championRef = job.champion ?? (job.register && job.alias ? `${job.register}@${job.alias}` : undefined);
+  if (needsChampion(rules) && !championRef) throw invalidArgument("A gate compares with 'champion', but there is none to compare: pass --champion NAME@ALIAS, or --register with --alias.", { field: 'champion' });
+  const seed = job.seed ?? 42;
+  checkParams(kind, job.params ?? {});
+  const search = job.search ? searchOptions(job.search, kind, seed, job.params ?? {}) : null;
+  const data = await readTrainingData(gyre.data, job);
+  if (search) checkTarget(data.train, job.target);
   const selection = { ...(job.features ? { features: job.features } : {}), ...(job.categorical ? { categorical: job.categorical } : {}) };
-  const params = { ...(job.params ?? {}), ...(kind === 'gbdt' && job.seed !== undefined ? { seed: job.seed } : {}) };
+  const fixed: ParamValues = { ...(job.params ?? {}), ...(kind === 'gbdt' && job.seed !== undefined ? { seed: job.seed } : {}) };
+  // Fit once before tracking anything when there is no search: bad parameters or a bad target fail clean.
   const started = performance.now();
-  const fitted = kind === 'gbdt' ? fitGbdt(train, { target: job.target, ...selection, params: params as never }) : fitLinear(train, { target: job.target, ...selection, params: params as never });
-  const fitS = (performance.now() - started) / 1000;
+  let fitted: FittedModel | null = search ? null : fitModel(kind, data.train, job.target, selection, fixed);
+  let fitS = (performance.now() - started) / 1000;
 
-  const truth = getColumn(test, job.target);
-  const metrics: Record<string, number> = { fit_s: fitS };
-  if (fitted.task === 'regression') {
-    if (truth.kind !== 'numeric') throw invalidArgument(`Target '${job.target}' is numeric in training but not in the test data.`, { target: job.target });
-    const pred = kind === 'gbdt' ? gbdtValues(fitted as never, test) : predictLinearValues(fitted as never, test);
-    metrics.rmse = rmse(truth.values, pred);
-    metrics.r2 = r2(truth.values, pred);
-    let mae = 0;
-    for (let i = 0; i < pred.length; i++) mae += Math.abs(truth.values[i]! - pred[i]!);
-    metrics.mae = mae / pred.length;
-  } else {
-    const classes = fitted.classes!;
-    const labels = truth.kind === 'categorical' ? Array.from(truth.codes, (c) => (c < 0 ? '' : truth.categories[c]!)) : Array.from(truth.values, String);
-    const predicted = kind === 'gbdt' ? gbdtClasses(fitted as never, test) : predictLinearClasses(fitted as never, test);
-    const proba = kind === 'gbdt' ? gbdtProba(fitted as never, test) : predictLinearProba(fitted as never, test);
-    metrics.accuracy = accuracy(labels, predicted);
-    const index = labels.map((l) => classes.indexOf(l));
-    if (index.every((i) => i >= 0)) metrics.log_loss = logLoss(index, proba, classes.length);
-    if (classes.length === 2) {
-      const positive = labels.map((l) => l === classes[1]);
-      const p1 = Array.from({ length: test.nRows }, (_, i) => proba[2 * i + 1]!);
-      const predictedPositive = predicted.map((l) => l === classes[1]);
-      metrics.roc_auc = rocAuc(positive, p1);
-      metrics.pr_auc = averagePrecision(positive, p1);
-      Object.assign(metrics, precisionRecallF1(confusion(positive, predictedPositive)));
-      if (job.sensitive) Object.assign(metrics, fairnessMetrics(test, job.sensitive, positive, predictedPositive));
-    } else if (job.sensitive) {
-      throw invalidArgument('--sensitive needs a binary classification target (fairness is defined on the positive class).', { field: 'sensitive' });
-    }
-  }
-
-  const run = await gyre.startRun({ experiment: job.experiment ?? 'training', runName: `${kind}-${job.target}`, userId: job.user });
+  const run = await gyre.startRun({ experiment: job.experiment ?? 'training', runName: `${kind}-${job.target}${search ? '-search' : ''}`, userId: job.user });
+  let params = fixed;
+  let searchSummary: TrainResult['search'] = null;
+  let evaluation: Evaluation;
+  let champion: (EvaluationReport['champion'] & { metrics: Record<string, number> }) | null = null;
+  let gate: GateDecision | null = null;
   try {
     if (job.data.includes('@') && !job.data.includes('/')) await run.logDatasetVersion(await gyre.data.get(job.data), 'training');
-    await run.logParams({ model: kind, target: job.target, data: all.label, ...(job.test ? { test: job.test } : { test_share: job.testShare ?? 0.2, seed: job.seed ?? 42 }), ...Object.fromEntries(Object.entries(params).map(([k, v]) => [`param.${k}`, v])) });
-    await run.logMetrics(metrics);
-    const onnx = kind === 'gbdt' ? gbdtToOnnx(fitted as never, `${job.target}-gbdt`) : linearToOnnx(fitted as never, `${job.target}-linear`);
-    await run.logModel(onnx, {
-      manifest: {
-        task: fitted.task,
-        inputs: fitted.features.map((f) => ({ name: f.name, type: f.kind === 'numeric' ? 'number' : 'string', tensor: f.name, ...(f.kind === 'categorical' ? { categories: [...f.categories] } : {}) })),
-        metrics,
-      },
+    if (search) {
+      const outcome = await searchAndTrack(gyre, run, job, kind, data.train, selection, search);
+      params = { ...fixed, ...outcome.best.params };
+      searchSummary = { trials: outcome.trials.length, metric: outcome.metric, bestValue: outcome.best.result.value, bestParams: outcome.best.params, stoppedBy: outcome.stoppedBy, seconds: outcome.seconds };
+      const refit = performance.now();
+      fitted = fitModel(kind, data.train, job.target, selection, params);
+      fitS = (performance.now() - refit) / 1000;
+    }
+    const model = fitted!;
+    const test = data.test;
+    const sensitive = job.sensitive ? { column: job.sensitive, groups: groupsOf(test, job.sensitive) } : undefined;
+    evaluation = evaluatePredictions({ truth: truthOf(test, job.target, model.task), predictions: model.predict(test), ...(sensitive ? { sensitive } : {}) });
+    if (championRef && (rules.length > 0 || job.champion)) champion = await scoreChampion(models, championRef, test, job.target, model.task);
+    if (rules.length) gate = decideGate(rules, evaluation.metrics, champion);
+
+    const metrics = { fit_s: fitS, ...evaluation.metrics, ...(champion ? Object.fromEntries(Object.entries(topLevel(champion.metrics)).map(([k, v]) => [`champion_${k}`, v])) : {}) };
+    await run.logParams({
+      model: kind,
+      target: job.target,
+      data: data.label,
+      ...(job.test ? { test: job.test } : { test_share: job.testShare ?? 0.2, seed }),
+      ...Object.fromEntries(Object.entries(params).map(([k, v]) => [`param.${k}`, String(v)])),
     });
+    await run.logMetrics(metrics);
+    const report: EvaluationReport = {
+      title: `Evaluation: ${kind} predicting ${job.target}`,
+      subject: { model: kind, target: job.target, data: data.label, 'train rows': data.train.nRows, 'test rows': test.nRows, run: run.id },
+      challenger: evaluation,
+      ...(champion ? { champion: { ref: champion.ref, version: champion.version, evaluation: champion.evaluation } } : {}),
+      ...(gate ? { gate } : {}),
+      createdAt: new Date().toISOString(),
+    };
+    await run.logText('evaluation/report.json', JSON.stringify(report, null, 2));
+    await run.logText('evaluation/report.html', renderEvaluationHtml(report));
+    if (gate) {
+      await run.logText('evaluation/gate.json', JSON.stringify(gate, null, 2));
+      await run.setTags({ 'gyre.gate.passed': String(gate.passed), 'gyre.gate.summary': gate.summary.slice(0, 5000) });
+    }
+    const onnx = model.toOnnx(`${job.target}-${kind}`);
+    await run.logModel(onnx, { manifest: manifestFor(model, onnx, metrics) });
     await run.end();
+    const result: TrainResult = { runId: run.id, model: kind, task: model.task, trainRows: data.train.nRows, testRows: test.nRows, params, metrics, search: searchSummary, champion: champion ? { ref: champion.ref, version: champion.version, metrics: champion.metrics } : null, gate, registered: null, promoted: false };
+    return await registerAndPromote(gyre, job, result, data.label);
   } catch (err) {
     await run.end('FAILED').catch(() => {});
     throw err;
   }
-  const registered = job.register
-    ? await gyre.models.register({ name: job.register, runId: run.id, ...(job.alias ? { alias: job.alias } : {}), description: `${kind} on ${all.label}, target ${job.target}` }, { user: job.user })
-    : null;
-  return { runId: run.id, model: kind, task: fitted.task, trainRows: train.nRows, testRows: test.nRows, metrics, registered };
+}
+
+/** Registers the version; the alias moves only when the gate (if any) passed. The decision is tagged on the version. */
+async function registerAndPromote(gyre: Gyre, job: TrainJob, result: TrainResult, dataLabel: string): Promise<TrainResult> {
+  if (!job.register) return result;
+  const actor = { user: job.user };
+  const promote = job.alias && (!result.gate || result.gate.passed);
+  const registered = await gyre.models.register(
+    {
+      name: job.register,
+      runId: result.runId,
+      ...(promote ? { alias: job.alias } : {}),
+      ...(result.champion ? { parentModel: `${result.champion.ref.split('@')[0]}/${result.champion.version}` } : {}),
+      description: `${result.model} on ${dataLabel}, target ${job.target}`,
+    },
+    actor,
+  );
+  if (result.gate) {
+    await gyre.registry.setVersionTag(job.register, registered.version, 'gyre.gate.passed', String(result.gate.passed), actor);
+    await gyre.registry.setVersionTag(job.register, registered.version, 'gyre.gate.summary', result.gate.summary.slice(0, 5000), actor);
+  }
+  return { ...result, registered, promoted: Boolean(promote) };
+}
+
+async function scoreChampion(models: LocalModelsApi, ref: string, test: Frame, target: string, task: 'regression' | 'classification') {
+  let pkg;
+  try {
+    pkg = await models.loadPackage(ref);
+  } catch (err) {
+    // No champion yet (first model, or the alias is unset): champion rules pass, as documented.
+    if (err instanceof GyreError && err.code === 'NOT_FOUND') return null;
+    throw err;
+  }
+  const evaluation = evaluatePredictions({ truth: truthOf(test, target, task), predictions: await scorePackage(pkg.onnx, pkg.manifest, test) });
+  return { ref, version: pkg.version.version, evaluation, metrics: evaluation.metrics };
+}
+
+function searchOptions(s: SearchJob, kind: ModelKind, seed: number, fixed: ParamValues): SearchOptions {
+  const halving = s.halving === true ? { eta: 3, minIter: 10 } : s.halving || undefined;
+  const o: SearchOptions = {
+    space: parseSearchSpace(s.space, kind),
+    sampler: s.method ?? 'tpe',
+    trials: s.trials ?? 20,
+    ...(s.timeBudgetSeconds !== undefined ? { timeBudgetSeconds: s.timeBudgetSeconds } : {}),
+    ...(halving ? { halving } : {}),
+    threads: s.threads ?? Math.max(1, Math.min(2, os.availableParallelism())),
+    seed,
+    fixed: { ...fixed, ...(kind === 'gbdt' ? { seed } : {}) },
+  };
+  checkSearchOptions(o, kind);
+  if (s.metric) directionOf(s.metric);
+  return o;
+}
+
+/** Runs the search on an 80/20 split of the training rows; each trial is a nested run under `run`. */
+async function searchAndTrack(gyre: Gyre, run: ActiveRun, job: TrainJob, kind: ModelKind, train: Frame, selection: object, o: SearchOptions) {
+  const split = randomSplit(train.nRows, 0.2, o.seed + 1);
+  const task = checkTarget(train, job.target);
+  const metric = job.search!.metric ?? (task === 'regression' ? 'rmse' : 'log_loss');
+  await run.logParams({ 'search.method': o.sampler, 'search.trials': o.trials, 'search.metric': metric, 'search.space': job.search!.space, 'search.threads': o.threads, 'search.halving': o.halving ? `eta=${o.halving.eta},minIter=${o.halving.minIter}` : 'off' });
+  const outcome = await hyperparameterSearch({ kind, target: job.target, selection, train: selectRows(train, split.train), valid: selectRows(train, split.test), metric }, o, async (t) => {
+    const child = await gyre.startRun({ experiment: job.experiment ?? 'training', runName: `trial-${t.index}`, parentRunId: run.id, userId: job.user, tags: { 'gyre.search.rung': String(t.rung) } });
+    await child.logParams(Object.fromEntries(Object.entries(t.params).map(([k, v]) => [`param.${k}`, String(v)])));
+    await child.logMetrics({ ...Object.fromEntries(Object.entries(t.result.metrics).map(([k, v]) => [`validation_${k}`, v])), fit_s: t.result.fitSeconds, iterations: t.result.iterations });
+    if (t.result.error) await child.setTags({ 'gyre.search.error': t.result.error.slice(0, 5000) });
+    await child.end(t.result.error ? 'FAILED' : 'FINISHED');
+  });
+  await run.logMetrics({ [`search_best_validation_${metric}`]: outcome.best.result.value, search_trials: outcome.trials.length, search_s: outcome.seconds });
+  await run.setTags({ 'gyre.search.best_trial': String(outcome.best.index), 'gyre.search.stopped_by': outcome.stoppedBy });
+  return outcome;
+}
+
+/** The manifest: raw feature columns in, and outputs labelled with their role (and class order) for scoring and serving. */
+function manifestFor(model: FittedModel, onnx: Uint8Array, metrics: Record<string, number>) {
+  const classLabels = model.classes ?? undefined;
+  const outputs = outputsFromGraph(readOnnxGraph(onnx)).map((o) => {
+    const role = o.name === 'prediction' ? 'prediction' : o.name === 'label' ? 'label' : o.name === 'probabilities' ? 'probabilities' : 'other';
+    return { ...o, role, ...(classLabels && role !== 'prediction' && role !== 'other' ? { classLabels } : {}) };
+  });
+  return {
+    task: model.task,
+    inputs: model.features.map((f) => ({ name: f.name, type: f.kind === 'numeric' ? 'number' : 'string', tensor: f.name, ...(f.kind === 'categorical' ? { categories: [...f.categories] } : {}) })),
+    outputs,
+    metrics: topLevel(metrics),
+  };
 }

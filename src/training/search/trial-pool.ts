@@ -1,0 +1,75 @@
+/**
+ * Runs trials on worker threads so a search uses every core (training is CPU-bound JavaScript; one
+ * event loop would use one core). Each worker receives the data once at start; a trial message
+ * carries only its parameters. With one thread, trials run in process (no copy, easier to debug).
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { GyreError } from '../../core/errors.js';
+import type { ParamValues } from '../fitted-model.js';
+import { runTrial } from './trial.js';
+import type { TrialData, TrialResult } from './trial.js';
+
+/**
+ * The worker's compiled file. Under the TypeScript sources (tests), the sibling is a `.ts` file a
+ * worker cannot load, so the build's copy in dist/ is used (`npm test` builds first).
+ */
+function workerFile(): URL {
+  const here = new URL('./trial-worker.js', import.meta.url);
+  if (fs.existsSync(fileURLToPath(here))) return here;
+  const built = new URL(import.meta.url.replace('/src/training/search/trial-pool.ts', '/dist/training/search/trial-worker.js'));
+  if (fs.existsSync(fileURLToPath(built))) return built;
+  throw new GyreError('INTERNAL', "The search's trial worker is not built; run 'npm run build'.", {});
+}
+
+export class TrialPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly waiting: (() => void)[] = [];
+  private readonly pending = new Map<number, { resolve: (r: TrialResult) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
+
+  constructor(private readonly data: TrialData, readonly threads: number) {
+    if (threads <= 1) return;
+    for (let i = 0; i < threads; i++) {
+      const w = new Worker(workerFile(), { workerData: data });
+      w.on('message', (m: { id: number; result: TrialResult }) => {
+        this.pending.get(m.id)?.resolve(m.result);
+        this.pending.delete(m.id);
+        this.release(w);
+      });
+      w.on('error', (err) => {
+        for (const p of this.pending.values()) p.reject(err);
+        this.pending.clear();
+      });
+      this.workers.push(w);
+      this.idle.push(w);
+    }
+  }
+
+  async run(params: ParamValues): Promise<TrialResult> {
+    if (this.workers.length === 0) return runTrial(this.data, params);
+    const worker = await this.acquire();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, params });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private acquire(): Promise<Worker> {
+    const w = this.idle.pop();
+    if (w) return Promise.resolve(w);
+    return new Promise((resolve) => this.waiting.push(() => resolve(this.idle.pop()!)));
+  }
+
+  private release(w: Worker): void {
+    this.idle.push(w);
+    this.waiting.shift()?.();
+  }
+}
