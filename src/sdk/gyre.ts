@@ -27,6 +27,8 @@ import { RestRegistryApi } from '../stores/rest/rest-registry-api.js';
 import type { ModelsApi } from '../models/models-api.js';
 import { RestModelsApi } from '../models/models-api.js';
 import type { DataAccess } from '../data/data-access.js';
+import { runTrainJob } from '../training/train-job.js';
+import type { TrainJob, TrainResult } from '../training/train-job.js';
 import { RestDataAccess } from '../stores/rest/rest-data-access.js';
 
 export interface StartRunOptions {
@@ -83,6 +85,17 @@ export class Gyre {
   /** Resumes logging to an existing run. @example const run = gyre.run(process.env.GYRE_RUN_ID!) */
   run(runId: string, experimentId = ''): ActiveRun {
     return new ActiveRun(runId, experimentId, this.tracking, this.artifacts);
+  }
+
+  /**
+   * Trains a built-in model (optionally searching hyperparameters), evaluates it on held-out rows
+   * with a report, decides gates against thresholds and the champion, logs it as ONNX and registers
+   * it; the alias moves only if the gate passed. Embedded mode only (it reads the data locally).
+   * @example
+   * const r = await gyre.train({ data: 'bike@latest', target: 'cnt', search: { space: 'default', trials: 12 }, gates: ['rmse <= champion * 0.98'], register: 'bike-demand', alias: 'champion' });
+   */
+  train(job: Omit<TrainJob, 'user'> & { user?: string }): Promise<TrainResult> {
+    return runTrainJob(this, { ...job, user: job.user ?? process.env.GYRE_USER ?? process.env.USER ?? 'unknown' });
   }
 
   /** Releases database connections. @example await gyre.close() */

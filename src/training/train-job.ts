@@ -16,7 +16,8 @@ import { readTrainingData } from './train-data.js';
 import { checkModelKind, checkParams, checkTarget, fitModel, groupsOf, truthOf } from './fitted-model.js';
 import type { FittedModel, ModelKind, ParamValues } from './fitted-model.js';
 import { evaluatePredictions } from './evaluation/evaluate.js';
-import type { Evaluation } from './evaluation/evaluate.js';
+import type { Evaluation, Predictions } from './evaluation/evaluate.js';
+import type { GyreModelManifest } from '../models/manifest.js';
 import { renderEvaluationHtml } from './evaluation/evaluation-report.js';
 import type { EvaluationReport } from './evaluation/evaluation-report.js';
 import { needsChampion, parseGateRules } from './gates/gate-rules.js';
@@ -126,11 +127,14 @@ export async function runTrainJob(gyre: Gyre, job: TrainJob): Promise<TrainResul
     const model = fitted!;
     const test = data.test;
     const sensitive = job.sensitive ? { column: job.sensitive, groups: groupsOf(test, job.sensitive) } : undefined;
-    evaluation = evaluatePredictions({ truth: truthOf(test, job.target, model.task), predictions: model.predict(test), ...(sensitive ? { sensitive } : {}) });
+    const predictions = model.predict(test);
+    evaluation = evaluatePredictions({ truth: truthOf(test, job.target, model.task), predictions, ...(sensitive ? { sensitive } : {}) });
+    const onnx = model.toOnnx(`${job.target}-${kind}`);
+    const onnxMaxAbsDiff = await checkOnnxParity(onnx, manifestFor(model, onnx, {}), test, predictions);
     if (championRef && (rules.length > 0 || job.champion)) champion = await scoreChampion(models, championRef, test, job.target, model.task);
     if (rules.length) gate = decideGate(rules, evaluation.metrics, champion);
 
-    const metrics = { fit_s: fitS, ...evaluation.metrics, ...(champion ? Object.fromEntries(Object.entries(topLevel(champion.metrics)).map(([k, v]) => [`champion_${k}`, v])) : {}) };
+    const metrics = { fit_s: fitS, onnx_max_abs_diff: onnxMaxAbsDiff, ...evaluation.metrics, ...(champion ? Object.fromEntries(Object.entries(topLevel(champion.metrics)).map(([k, v]) => [`champion_${k}`, v])) : {}) };
     await run.logParams({
       model: kind,
       target: job.target,
@@ -153,7 +157,6 @@ export async function runTrainJob(gyre: Gyre, job: TrainJob): Promise<TrainResul
       await run.logText('evaluation/gate.json', JSON.stringify(gate, null, 2));
       await run.setTags({ 'gyre.gate.passed': String(gate.passed), 'gyre.gate.summary': gate.summary.slice(0, 5000) });
     }
-    const onnx = model.toOnnx(`${job.target}-${kind}`);
     await run.logModel(onnx, { manifest: manifestFor(model, onnx, metrics) });
     await run.end();
     const result: TrainResult = { runId: run.id, model: kind, task: model.task, trainRows: data.train.nRows, testRows: test.nRows, params, metrics, search: searchSummary, champion: champion ? { ref: champion.ref, version: champion.version, metrics: champion.metrics } : null, gate, registered: null, promoted: false };
@@ -232,6 +235,21 @@ async function searchAndTrack(gyre: Gyre, run: ActiveRun, job: TrainJob, kind: M
   await run.logMetrics({ [`search_best_validation_${metric}`]: outcome.best.result.value, search_trials: outcome.trials.length, search_s: outcome.seconds });
   await run.setTags({ 'gyre.search.best_trial': String(outcome.best.index), 'gyre.search.stopped_by': outcome.stoppedBy });
   return outcome;
+}
+
+/**
+ * Every trained model is scored once through ONNX Runtime on the test rows before it is logged: the
+ * graph must answer as the trainer does (|Δ| ≤ 1e-5 on predictions or class probabilities), or
+ * nothing is registered. Returns the largest difference seen.
+ */
+async function checkOnnxParity(onnx: Uint8Array, manifest: ReturnType<typeof manifestFor>, test: Frame, expected: Predictions): Promise<number> {
+  const got = await scorePackage(onnx, { name: 'parity-check', ...manifest } as unknown as GyreModelManifest, test);
+  const a = expected.task === 'regression' ? expected.values : expected.proba;
+  const b = got.task === 'regression' ? got.values : got.proba;
+  let max = a.length === b.length ? 0 : Infinity;
+  for (let i = 0; i < a.length && max !== Infinity; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  if (!(max <= 1e-5)) throw new GyreError('INTERNAL', `The exported ONNX graph disagrees with the trainer (max |Δ| ${max}); nothing was registered. Please report this with the data's schema.`, { maxAbsDiff: max });
+  return max;
 }
 
 /** The manifest: raw feature columns in, and outputs labelled with their role (and class order) for scoring and serving. */

@@ -3,6 +3,7 @@
  * validation part (never on the test set, which stays untouched for the final evaluation). Runs in
  * a worker thread or in process; either way it is a pure function of its inputs.
  */
+import { threadId } from 'node:worker_threads';
 import type { Frame } from '../dataset/frame.js';
 import type { FeatureSelection } from '../features.js';
 import { fitModel, truthOf } from '../fitted-model.js';
@@ -25,6 +26,8 @@ export interface TrialResult {
   fitSeconds: number;
   iterations: number;
   error?: string;
+  /** The worker thread that ran it (0: the main thread). */
+  thread: number;
 }
 
 export function runTrial(data: TrialData, params: ParamValues): TrialResult {
@@ -34,8 +37,8 @@ export function runTrial(data: TrialData, params: ParamValues): TrialResult {
     const fitSeconds = (performance.now() - started) / 1000;
     const evaluation = evaluatePredictions({ truth: truthOf(data.valid, data.target, model.task), predictions: model.predict(data.valid) });
     const metrics = Object.fromEntries(Object.entries(evaluation.metrics).filter(([k]) => !k.includes('/')));
-    return { value: metrics[data.metric] ?? Number.NaN, metrics, fitSeconds, iterations: model.iterations };
+    return { value: metrics[data.metric] ?? Number.NaN, metrics, fitSeconds, iterations: model.iterations, thread: threadId };
   } catch (err) {
-    return { value: Number.NaN, metrics: {}, fitSeconds: (performance.now() - started) / 1000, iterations: 0, error: (err as Error).message };
+    return { value: Number.NaN, metrics: {}, fitSeconds: (performance.now() - started) / 1000, iterations: 0, error: (err as Error).message, thread: threadId };
   }
 }
