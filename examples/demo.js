@@ -89,13 +89,8 @@ const found = await gyre.tracking.searchRuns({
 });
 say(`\n3. Search "metrics.rmse < 150 OR (params.model = 'global-mean' AND ...)" ordered by rmse: ${found.items.map((r) => r.info.runName).join(', ')}`);
 
-// 4. Train Gyre's own GBDT, register it as ONNX with its lineage, make it champion.
-const { records: servingRecords } = await trainGbdtChampion(gyre, {
-  experiment: 'bike-demand',
-  parentRunId: parent.id,
-  datasetInput: { dataset, tags: [{ key: 'mlflow.data.context', value: 'training' }] },
-  say,
-});
+// 4. Train Gyre's own GBDT with a short search, evaluate, gate, register; @champion moves only if it wins.
+const { records: servingRecords } = await trainGbdtChampion(gyre, { experiment: 'bike-demand', dataVersion, say });
 say('   Lineage of bike-demand@champion:');
 say(formatLineage(await gyre.models.lineage('bike-demand@champion')).replace(/^/gm, '     '));
 const cardFile = path.join(gyre.config.home, 'model-card-bike-demand.html');
