@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ALL = ['log-batch', 'search-runs', 'metric-history', 'data-add', 'serving', 'train-gbdt'];
+const ALL = ['log-batch', 'search-runs', 'metric-history', 'data-add', 'serving', 'train-gbdt', 'train-search'];
 
 function runBench(name) {
   return new Promise((resolve, reject) => {
