@@ -12,11 +12,14 @@ import { connect, openServices, buildServer, resolveConfig } from '../dist/index
 import { validateDemoData } from './demo-data-step.js';
 import { FEATURES, fitHourDayMean, fitMean, fitRidge, loadBikeSharing, randomSplit, regressionMetrics } from './bike-baselines.js';
 import { GBDT_FEATURES, trainGbdtChampion } from './demo-train-step.js';
+import { replay2012 } from './demo-replay-step.js';
 import { formatLineage } from '../dist/registry/lineage/lineage-graph.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dataFile = path.join(here, 'data', 'bike-sharing', 'hour.csv');
-const say = (text) => console.log(text);
+// `npm run demo -- --json`: the loop's summary as JSON on stdout, the narrative on stderr.
+const asJson = process.argv.includes('--json');
+const say = (text) => (asJson ? console.error(text) : console.log(text));
 
 const rows = loadBikeSharing(dataFile);
 const digest = createHash('sha256').update(fs.readFileSync(dataFile)).digest('hex').slice(0, 16);
@@ -140,6 +143,10 @@ say(`   records endpoint, ${hours.length} single-hour requests one after another
 say(`   a prediction: ${JSON.stringify(lastRecords.body.predictions[0])} rentals that hour; OIP batch of ${hours.length} rows in ${oip.ms.toFixed(1)} ms, version ${oip.body.model_version}`);
 await app.close();
 await services.close();
+
+// 7. Close the loop: replay 2012 against a champion trained on 2011, with continuous training.
+const loop = await replay2012({ dataFile, say });
+if (asJson) console.log(JSON.stringify(loop, null, 2));
 
 say(`\nDone. Look around:
    npx gyre runs list -e bike-demand --order-by 'metrics.rmse ASC'

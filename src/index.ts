@@ -4,3 +4,6 @@ export { openServices } from './services.js';
 export type { Services } from './services.js';
 export { resolveConfig } from './core/config.js';
 export type { GyreConfig } from './core/config.js';
+export { ContinuousTrainer } from './continuous-training/continuous-trainer.js';
+export { parseRetrainingPolicy } from './continuous-training/policy-validation.js';
+export type { RetrainingPolicy, RetrainingEvent } from './continuous-training/entities.js';

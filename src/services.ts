@@ -19,6 +19,8 @@ import { LocalModelsApi } from './models/models-api.js';
 import { openServing } from './serving/serving-services.js';
 import type { Serving } from './serving/serving-services.js';
 import { DataService } from './data/data-service.js';
+import type { RetrainingStore } from './continuous-training/retraining-store.js';
+import { SqlRetrainingStore } from './stores/sql/sql-retraining-store.js';
 
 export interface Services {
   tracking: TrackingService;
@@ -37,6 +39,8 @@ export interface Services {
   metrics: Registry;
   /** Versioned datasets, profiles and validation. */
   data: DataService;
+  /** Continuous-training policies and their decisions. */
+  retraining: RetrainingStore;
   close(): Promise<void>;
 }
 
@@ -61,6 +65,7 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
     runArtifacts,
     artifactStore: stores.artifacts,
     data: new DataService(stores.datasets, stores.artifacts),
+    retraining: new SqlRetrainingStore(stores.database.db),
     close: async () => {
       await serving.stop();
       await stores.close();

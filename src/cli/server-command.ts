@@ -5,6 +5,8 @@ import { openServices } from '../services.js';
 import { buildServer } from '../server/build-server.js';
 import { globalOptions } from './context.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
+import { ContinuousTrainer } from '../continuous-training/continuous-trainer.js';
+import { gyreOver } from '../sdk/gyre.js';
 
 export const DEFAULT_PORT = 5000;
 
@@ -27,10 +29,22 @@ export function registerServerCommand(program: Command): void {
       });
       dispatcher.start();
       // Deployments load and serve in every server process (OIP at /v2, records at /api/v1/deployments/{name}/predict).
-      services.serving.start({
+      const manager = services.serving.start({
         onEvent: (e) => app.log[e.type === 'model_load_failed' ? 'error' : 'info']({ event: e }, `deployment ${e.deployment}: ${e.type}`),
         onError: (err) => app.log.error({ err }, 'serving reconcile failed'),
       });
+      // Continuous training: retraining schedules are checked every minute; a promotion is applied at once.
+      const trainer = new ContinuousTrainer({
+        gyre: gyreOver(services, config),
+        inferenceLog: services.serving.inferenceLog,
+        store: services.retraining,
+        afterPromotion: () => manager.sync(),
+        onAlert: (a) => app.log[a.severity === 'critical' ? 'error' : 'warn']({ alert: a }, a.title),
+      });
+      let retraining = Promise.resolve();
+      const retrainTimer = setInterval(() => {
+        retraining = retraining.then(() => services.serving.flushLog()).then(() => trainer.tick()).then(() => undefined, (err) => app.log.error({ err }, 'continuous training tick failed'));
+      }, 60_000).unref();
       if (opts.host !== '127.0.0.1' && opts.host !== 'localhost' && opts.host !== '::1') {
         app.log.warn(`listening on ${opts.host}: Gyre has no authentication yet, so anyone who can reach this port can read and write everything`);
       }
@@ -40,6 +54,8 @@ export function registerServerCommand(program: Command): void {
       const shutdown = async () => {
         if (closing) return;
         closing = true;
+        clearInterval(retrainTimer);
+        await retraining;
         await dispatcher.stop();
         await app.close(); // finishes in-flight requests first
         await services.serving.stop();

@@ -16,6 +16,7 @@ import { TrackingService } from '../tracking/tracking-service.js';
 import type { RunArtifactAccess } from '../tracking/run-artifact-access.js';
 import type { Tag } from '../tracking/entities.js';
 import { openServices } from '../services.js';
+import type { Services } from '../services.js';
 import { RestClient } from '../stores/rest/rest-client.js';
 import { RestTrackingStore } from '../stores/rest/rest-tracking-store.js';
 import { RestRunArtifacts } from '../stores/rest/rest-run-artifacts.js';
@@ -114,6 +115,13 @@ export async function connect(overrides: ConfigOverrides & { url?: string } = {}
     const client = new RestClient(config.remoteUrl, config.token);
     return new Gyre(new TrackingService(new RestTrackingStore(client)), new RestRunArtifacts(client), new RestWebhookApi(client), new RestRegistryApi(client), new RestModelsApi(client), config, async () => {}, new RestDataAccess(client));
   }
-  const services = await openServices(config);
+  return gyreOver(await openServices(config), config);
+}
+
+/**
+ * The SDK over services this process already opened (a server, a replay), so both share one
+ * database handle; closing the Gyre closes the services.
+ */
+export function gyreOver(services: Services, config: GyreConfig): Gyre {
   return new Gyre(services.tracking, services.runArtifacts, services.webhooks, services.registry, services.models, config, () => services.close(), services.data);
 }

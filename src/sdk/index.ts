@@ -1,4 +1,4 @@
-export { connect, Gyre } from './gyre.js';
+export { connect, gyreOver, Gyre } from './gyre.js';
 export type { StartRunOptions } from './gyre.js';
 export { ActiveRun } from './active-run.js';
 export { TrackingService } from '../tracking/tracking-service.js';

@@ -25,7 +25,9 @@ export interface Serving {
   /** Live deployments; null until start(). */
   manager(): DeploymentManager | null;
   /** Begins loading and serving every deployment, reconciling every `pollMs`. */
-  start(options?: { pollMs?: number; onEvent?: (e: ServingEvent) => void; onError?: (err: unknown) => void }): DeploymentManager;
+  start(options?: { pollMs?: number; onEvent?: (e: ServingEvent) => void; onError?: (err: unknown) => void; clock?: () => number }): DeploymentManager;
+  /** Writes what the inference log has buffered (before reading a window that must include it). */
+  flushLog(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,9 +47,12 @@ export function openServing(db: Kysely<Database>, dialect: Dialect, registry: Re
       writer = new InferenceLogWriter(inferenceLog, { onError: options.onError ?? (() => {}) });
       const w = writer;
       metrics.droppedSource = () => w.dropped;
-      manager = new DeploymentManager(store, { source, log: writer, metrics, ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+      manager = new DeploymentManager(store, { source, log: writer, metrics, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.clock ? { clock: options.clock } : {}) });
       manager.start(options.pollMs ?? 2_000, options.onError);
       return manager;
+    },
+    async flushLog() {
+      await writer?.flush();
     },
     async stop() {
       await manager?.stop();

@@ -12,7 +12,7 @@ import { LocalModelsApi } from '../models/models-api.js';
 import { GyreError, invalidArgument } from '../core/errors.js';
 import type { ModelVersion } from '../registry/entities.js';
 import type { ActiveRun } from '../sdk/active-run.js';
-import { readTrainingData } from './train-data.js';
+import { checkTestClasses, readTrainingData } from './train-data.js';
 import { checkModelKind, checkParams, checkTarget, fitModel, groupsOf, truthOf } from './fitted-model.js';
 import type { FittedModel, ModelKind, ParamValues } from './fitted-model.js';
 import { evaluatePredictions } from './evaluation/evaluate.js';
@@ -48,7 +48,17 @@ export interface SearchJob {
 }
 
 export interface TrainJob {
-  data: string;
+  /** A file or dataset version; or give `frames` directly. */
+  data?: string;
+  /**
+   * In-memory data instead of `data` (continuous training assembles windows itself): train on
+   * `train`, evaluate and gate on `test`; `label` names the data in the run and the report.
+   */
+  frames?: { train: Frame; test: Frame; label: string };
+  /** Extra run tags (e.g. why a retraining ran). */
+  tags?: Record<string, string>;
+  /** Lineage: the version this one retrains (`NAME/VERSION`), when no champion comparison sets it. */
+  parentModel?: string;
   target: string;
   test?: string;
   testShare?: number;
@@ -99,7 +109,9 @@ export async function runTrainJob(gyre: Gyre, job: TrainJob): Promise<TrainResul
   const seed = job.seed ?? 42;
   checkParams(kind, job.params ?? {});
   const search = job.search ? searchOptions(job.search, kind, seed, job.params ?? {}) : null;
-  const data = await readTrainingData(gyre.data, job);
+  if (!job.frames && !job.data) throw invalidArgument('Give the training data: --data FILE|NAME@VERSION.', { field: 'data' });
+  const data = job.frames ? { ...job.frames } : await readTrainingData(gyre.data, { ...job, data: job.data! });
+  if (job.frames) checkTestClasses(data.train, data.test, job.target);
   if (search) checkTarget(data.train, job.target);
   const selection = { ...(job.features ? { features: job.features } : {}), ...(job.categorical ? { categorical: job.categorical } : {}) };
   const fixed: ParamValues = { ...(job.params ?? {}), ...(kind === 'gbdt' && job.seed !== undefined ? { seed: job.seed } : {}) };
@@ -108,14 +120,14 @@ export async function runTrainJob(gyre: Gyre, job: TrainJob): Promise<TrainResul
   let fitted: FittedModel | null = search ? null : fitModel(kind, data.train, job.target, selection, fixed);
   let fitS = (performance.now() - started) / 1000;
 
-  const run = await gyre.startRun({ experiment: job.experiment ?? 'training', runName: `${kind}-${job.target}${search ? '-search' : ''}`, userId: job.user });
+  const run = await gyre.startRun({ experiment: job.experiment ?? 'training', runName: `${kind}-${job.target}${search ? '-search' : ''}`, userId: job.user, ...(job.tags ? { tags: job.tags } : {}) });
   let params = fixed;
   let searchSummary: TrainResult['search'] = null;
   let evaluation: Evaluation;
   let champion: (EvaluationReport['champion'] & { metrics: Record<string, number> }) | null = null;
   let gate: GateDecision | null = null;
   try {
-    if (job.data.includes('@') && !job.data.includes('/')) await run.logDatasetVersion(await gyre.data.get(job.data), 'training');
+    if (job.data && job.data.includes('@') && !job.data.includes('/')) await run.logDatasetVersion(await gyre.data.get(job.data), 'training');
     if (search) {
       const outcome = await searchAndTrack(gyre, run, job, kind, data.train, selection, search);
       params = { ...fixed, ...outcome.best.params };
@@ -139,7 +151,7 @@ export async function runTrainJob(gyre: Gyre, job: TrainJob): Promise<TrainResul
       model: kind,
       target: job.target,
       data: data.label,
-      ...(job.test ? { test: job.test } : { test_share: job.testShare ?? 0.2, seed }),
+      ...(job.frames ? {} : job.test ? { test: job.test } : { test_share: job.testShare ?? 0.2, seed }),
       ...Object.fromEntries(Object.entries(params).map(([k, v]) => [`param.${k}`, String(v)])),
     });
     await run.logMetrics(metrics);
@@ -177,7 +189,7 @@ async function registerAndPromote(gyre: Gyre, job: TrainJob, result: TrainResult
       name: job.register,
       runId: result.runId,
       ...(promote ? { alias: job.alias } : {}),
-      ...(result.champion ? { parentModel: `${result.champion.ref.split('@')[0]}/${result.champion.version}` } : {}),
+      ...(result.champion ? { parentModel: `${result.champion.ref.split('@')[0]}/${result.champion.version}` } : job.parentModel ? { parentModel: job.parentModel } : {}),
       description: `${result.model} on ${dataLabel}, target ${job.target}`,
     },
     actor,

@@ -54,6 +54,11 @@ export interface RuntimeDeps {
   metrics?: ServingMetrics;
   /** Requests answered at once per deployment; beyond it, 503 with Retry-After (default 256). */
   maxInFlight?: number;
+  /**
+   * The time stamped on inference-log records and events (default Date.now). A replay on a
+   * simulated clock (the continuous-training demo) injects its own, so monitoring windows follow it.
+   */
+  clock?: () => number;
 }
 
 /** What serve() needs to know of an answer, each part computed only when used. */
@@ -269,7 +274,7 @@ export class DeploymentRuntime {
     this.deps.log?.log({
       deployment: this.name,
       requestId,
-      timestamp: Date.now(),
+      timestamp: this.deps.clock?.() ?? Date.now(),
       modelName: lv.resolved.modelName,
       modelVersion: lv.resolved.version,
       variant,
@@ -291,7 +296,7 @@ export class DeploymentRuntime {
   }
 
   private emit(type: ServingEvent['type'], detail: Record<string, unknown>): void {
-    this.deps.onEvent?.({ type, deployment: this.name, at: Date.now(), detail });
+    this.deps.onEvent?.({ type, deployment: this.name, at: this.deps.clock?.() ?? Date.now(), detail });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,191 @@
+/**
+ * The continuous trainer: runs each deployment's retraining policy. A trigger (the schedule, a
+ * monitoring alert, a person) asks for a retraining; the guard rails may refuse (one at a time per
+ * deployment, a cool-down, a weekly budget); otherwise it assembles the labelled window, trains a
+ * challenger, scores it and the champion on the newest labelled days, and — only if the gate passes —
+ * moves the alias the deployment follows. Every decision is recorded with its reason; a failed gate
+ * or a failed retraining also raises an alert. Time comes from an injected clock, so the same code
+ * runs live and in an accelerated replay.
+ */
+import type { Gyre } from '../sdk/gyre.js';
+import { DataService } from '../data/data-service.js';
+import { LocalModelsApi } from '../models/models-api.js';
+import { GyreError, invalidArgument } from '../core/errors.js';
+import type { InferenceLogStore } from '../serving/inference-log/inference-log-store.js';
+import { runTrainJob } from '../training/train-job.js';
+import type { RetrainingEvent, RetrainingOutcome, RetrainingPolicy } from './entities.js';
+import type { RetrainingStore } from './retraining-store.js';
+import { datasetRows, days, inferenceLogRows, splitAt, windowFrame } from './training-window.js';
+import type { FeatureKind, LabelledRows } from './training-window.js';
+
+export interface RetrainingAlert {
+  deployment: string;
+  severity: 'warning' | 'critical';
+  title: string;
+  detail: Record<string, unknown>;
+}
+
+export interface ContinuousTrainerDeps {
+  gyre: Gyre;
+  inferenceLog: InferenceLogStore;
+  store: RetrainingStore;
+  clock?: () => number;
+  /** After an alias moved: e.g. make the deployment manager reconcile now rather than at its next poll. */
+  afterPromotion?: (deployment: string, version: number) => Promise<void>;
+  /** A failed gate or a failed retraining (the champion keeps serving). */
+  onAlert?: (alert: RetrainingAlert) => void;
+}
+
+/** What a monitoring alert must tell the trainer. */
+export interface AlertSignal {
+  deployment: string;
+  rule: string;
+}
+
+/** Fewer labelled rows than this in the training part, or in the evaluation days, and a retraining is skipped. */
+export const MIN_TRAIN_ROWS = 100;
+export const MIN_EVALUATION_ROWS = 24;
+
+export class ContinuousTrainer {
+  private readonly running = new Set<string>();
+  private readonly nextScheduled = new Map<string, number>();
+  private readonly datasetCache = new Map<string, LabelledRows>();
+  private readonly clock: () => number;
+
+  constructor(private readonly deps: ContinuousTrainerDeps) {
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  /** Runs every policy whose schedule is due. The first tick of a policy starts its schedule. */
+  async tick(): Promise<RetrainingEvent[]> {
+    const now = this.clock();
+    const out: RetrainingEvent[] = [];
+    for (const p of await this.deps.store.listPolicies()) {
+      if (!p.triggers.everyDays) continue;
+      const due = this.nextScheduled.get(p.deployment) ?? (await this.firstDue(p, now));
+      if (now < due) continue;
+      this.nextScheduled.set(p.deployment, now + days(p.triggers.everyDays));
+      out.push(await this.retrain(p.deployment, 'schedule'));
+    }
+    return out;
+  }
+
+  /** A monitoring alert: retrains when the deployment's policy listens to that rule. */
+  async onAlert(signal: AlertSignal): Promise<RetrainingEvent | null> {
+    let policy: RetrainingPolicy;
+    try {
+      policy = await this.deps.store.getPolicy(signal.deployment);
+    } catch (err) {
+      if (err instanceof GyreError && err.code === 'NOT_FOUND') return null;
+      throw err;
+    }
+    const on = policy.triggers.onAlerts;
+    if (!on || (Array.isArray(on) && !on.includes(signal.rule))) return null;
+    return this.retrain(signal.deployment, `alert:${signal.rule}`);
+  }
+
+  /** One retraining attempt, whatever asked for it; always returns the recorded decision. */
+  async retrain(deployment: string, trigger: string): Promise<RetrainingEvent> {
+    const now = this.clock();
+    const policy = await this.deps.store.getPolicy(deployment);
+    const skip = await this.guardRails(policy, now);
+    if (skip) return this.record(policy, now, trigger, 'skipped', skip, {});
+    this.running.add(deployment);
+    try {
+      return await this.run(policy, now, trigger);
+    } catch (err) {
+      const reason = `Retraining failed: ${(err as Error).message}`;
+      this.deps.onAlert?.({ deployment, severity: 'critical', title: `Retraining of ${deployment} failed; the champion keeps serving`, detail: { trigger, error: (err as Error).message } });
+      return this.record(policy, now, trigger, 'failed', reason, { error: (err as Error).message });
+    } finally {
+      this.running.delete(deployment);
+    }
+  }
+
+  private async firstDue(p: RetrainingPolicy, now: number): Promise<number> {
+    // Resume the schedule from the last scheduled decision, so a restart neither repeats nor skips one.
+    const last = (await this.deps.store.events(p.deployment, 50)).find((e) => e.trigger === 'schedule');
+    return last ? last.at + days(p.triggers.everyDays!) : now;
+  }
+
+  private async guardRails(p: RetrainingPolicy, now: number): Promise<string | null> {
+    if (this.running.has(p.deployment)) return 'A retraining of this deployment is already running (at most one at a time).';
+    const recent = await this.deps.store.retrainingsSince(p.deployment, now - days(7));
+    const last = recent.at(-1);
+    if (last && now - last.at < p.guardRails.coolDownHours * 3_600_000) {
+      return `Cool-down: the last retraining ran ${((now - last.at) / 3_600_000).toFixed(1)} h ago; the policy waits ${p.guardRails.coolDownHours} h between retrainings.`;
+    }
+    if (recent.length >= p.guardRails.maxPerWeek) return `Budget: ${recent.length} retrainings in the last 7 days, the policy allows ${p.guardRails.maxPerWeek}.`;
+    return null;
+  }
+
+  private async run(p: RetrainingPolicy, now: number, trigger: string): Promise<RetrainingEvent> {
+    const { gyre } = this.deps;
+    if (!(gyre.data instanceof DataService) || !(gyre.models instanceof LocalModelsApi)) throw invalidArgument('Continuous training runs next to the stores (embedded mode).', {});
+    const championRef = `${p.model}@${p.alias}`;
+    const champion = await gyre.models.loadPackage(championRef);
+    const features = p.features ?? champion.manifest.inputs.map((f) => f.name);
+    const typeOf = new Map(champion.manifest.inputs.map((f) => [f.name, f.type]));
+    const kinds: FeatureKind[] = [...features.map((name) => ({ name, numeric: typeOf.get(name) !== 'string' && typeOf.get(name) !== 'boolean' })), { name: p.target, numeric: champion.manifest.task !== 'classification' }];
+    const from = now - days(p.data.windowDays);
+    const sources: LabelledRows[] = [];
+    if (p.data.dataset) sources.push(await this.dataset(p, [...features, p.target]));
+    let skippedLog = 0;
+    if (p.data.includeInferenceLog !== false) {
+      const log = await inferenceLogRows(this.deps.inferenceLog, p.deployment, p.target, features, from, now);
+      skippedLog = log.skipped;
+      sources.push(log);
+    }
+    const { frame, times } = windowFrame(sources, kinds, from, now);
+    const { train, test } = splitAt(frame, times, now - days(p.evaluationDays));
+    const window = { from, to: now, trainRows: train.nRows, evaluationRows: test.nRows, unusableLogRecords: skippedLog };
+    if (train.nRows < MIN_TRAIN_ROWS || test.nRows < MIN_EVALUATION_ROWS) {
+      return this.record(p, now, trigger, 'skipped', `Not enough labelled data: ${train.nRows} training rows (need ${MIN_TRAIN_ROWS}) and ${test.nRows} in the last ${p.evaluationDays} days (need ${MIN_EVALUATION_ROWS}).`, { window }, champion.version.version);
+    }
+    const metric = champion.manifest.task === 'classification' ? 'log_loss' : 'rmse';
+    const gates = p.gates ?? [`${metric} <= champion * 0.99`];
+    const result = await runTrainJob(gyre, {
+      frames: { train, test, label: `${p.deployment} window ${new Date(from).toISOString().slice(0, 10)}..${new Date(now).toISOString().slice(0, 10)}` },
+      target: p.target,
+      features,
+      model: p.trainer.model,
+      ...(p.trainer.params ? { params: p.trainer.params } : {}),
+      ...(p.trainer.search ? { search: p.trainer.search } : {}),
+      gates,
+      champion: championRef,
+      register: p.model,
+      alias: p.alias,
+      experiment: `retraining-${p.deployment}`,
+      tags: { 'gyre.retraining.deployment': p.deployment, 'gyre.retraining.trigger': trigger },
+      user: 'gyre-continuous-training',
+    });
+    const detail = { window, gate: result.gate, metrics: pick(result.metrics, metric), champion: result.champion ? pick(result.champion.metrics, metric) : null };
+    if (result.promoted) {
+      await this.deps.afterPromotion?.(p.deployment, result.registered!.version);
+      return this.record(p, now, trigger, 'promoted', `Version ${result.registered!.version} beat version ${champion.version.version} on the last ${p.evaluationDays} days (${result.gate!.summary}) and now serves as @${p.alias}.`, detail, champion.version.version, result);
+    }
+    this.deps.onAlert?.({ deployment: p.deployment, severity: 'warning', title: `Retrained challenger for ${p.deployment} failed its gate; version ${champion.version.version} keeps serving`, detail: { trigger, gate: result.gate } });
+    return this.record(p, now, trigger, 'rejected', `Version ${result.registered?.version} did not pass the gate: ${result.gate!.summary} Version ${champion.version.version} keeps serving.`, detail, champion.version.version, result);
+  }
+
+  private async dataset(p: RetrainingPolicy, names: string[]): Promise<LabelledRows> {
+    const data = this.deps.gyre.data as DataService;
+    const version = await data.get(p.data.dataset!);
+    const key = `${version.digest}:${names.join(',')}`;
+    let rows = this.datasetCache.get(key);
+    if (!rows) {
+      const wanted = [...names, p.data.timeColumn!, ...(p.data.hourColumn ? [p.data.hourColumn] : [])];
+      const t = await data.readColumns(`${version.name}@${version.version}`, { limit: 100_000_000 });
+      rows = datasetRows(p, Object.fromEntries(wanted.filter((n) => t.columns[n]).map((n) => [n, t.columns[n]!])), names);
+      this.datasetCache.clear();
+      this.datasetCache.set(key, rows);
+    }
+    return rows;
+  }
+
+  private record(p: RetrainingPolicy, at: number, trigger: string, outcome: RetrainingOutcome, reason: string, detail: Record<string, unknown>, championVersion: number | null = null, result?: { runId: string; registered: { version: number } | null }): Promise<RetrainingEvent> {
+    return this.deps.store.appendEvent({ deployment: p.deployment, at, trigger, outcome, reason, runId: result?.runId ?? null, version: result?.registered?.version ?? null, championVersion, detail });
+  }
+}
+
+const pick = (m: Record<string, number>, key: string) => ({ [key]: m[key] ?? null });
