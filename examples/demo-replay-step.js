@@ -77,6 +77,7 @@ export async function replay2012({ dataFile, say }) {
       gyre,
       inferenceLog: services.serving.inferenceLog,
       store,
+      deployments: services.serving.deployments,
       clock,
       afterPromotion: () => manager.sync(),
       onAlert: (a) => alerts.push({ at: now, ...a }),

@@ -92,7 +92,7 @@ export function registerRetrainingCommand(program: Command): void {
     .action(async (deployment: string, o: { json?: boolean }, cmd: Command) =>
       withServices(cmd, async (s, home) => {
         const gyre = gyreOver(s, resolveConfig({ home, remoteUrl: null }));
-        const trainer = new ContinuousTrainer({ gyre, inferenceLog: s.serving.inferenceLog, store: s.retraining });
+        const trainer = new ContinuousTrainer({ gyre, inferenceLog: s.serving.inferenceLog, store: s.retraining, deployments: s.serving.deployments });
         const event = await trainer.retrain(deployment, `manual:${cliActor().user}`);
         if (event.outcome !== 'promoted') process.exitCode = 1;
         if (o.json) return printJson(event);

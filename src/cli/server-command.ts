@@ -38,6 +38,7 @@ export function registerServerCommand(program: Command): void {
         gyre: gyreOver(services, config),
         inferenceLog: services.serving.inferenceLog,
         store: services.retraining,
+        deployments: services.serving.deployments,
         afterPromotion: () => manager.sync(),
         onAlert: (a) => app.log[a.severity === 'critical' ? 'error' : 'warn']({ alert: a }, a.title),
       });

@@ -155,6 +155,48 @@ describe('ContinuousTrainer', () => {
     expect((await restarted.tick()).map((e) => e.trigger)).toEqual(['schedule']);
   }, 60_000);
 
+  it('canary rollout: a weak challenger is rolled back on production labels; a strong one is promoted and the deployment follows the alias again', async () => {
+    const canaryTrainer = new ContinuousTrainer({ gyre, inferenceLog: services.serving.inferenceLog, store: services.retraining, deployments: services.serving.deployments, clock, afterPromotion: () => manager.sync(), onAlert: (a) => alerts.push(a) });
+    // No schedule here: retrainings are started by hand, ticks only settle canaries.
+    const canaryPolicy = { ...policyInput, triggers: { onAlerts: true }, gates: ['rmse <= champion * 100'], rollout: { strategy: 'canary', percent: 50, observeHours: 48 }, guardRails: { coolDownHours: 0, maxPerWeek: 100 } };
+    /** Serves `hours` hours, ticking every 6 hours; returns the decisions taken. */
+    const run = async (hours: number) => {
+      const decided = [];
+      for (let h = 0; h < hours; h += 6) {
+        await serveHours(now + HOUR, now + 7 * HOUR);
+        decided.push(...(await canaryTrainer.tick()).filter((e) => e.trigger === 'canary-check'));
+      }
+      return decided;
+    };
+    await serveHours(now + HOUR, now + 50 * HOUR); // the schedule test left the clock two days past the last request
+    // A nearly constant model (one boosting step) passes the lenient gate, then loses on real traffic.
+    await services.retraining.putPolicy(parseRetrainingPolicy({ ...canaryPolicy, trainer: { model: 'gbdt', params: { maxIter: 1, learningRate: 0.01 } } }), now);
+    const weak = await canaryTrainer.retrain('demand', 'manual:test');
+    expect(weak.outcome).toBe('canary');
+    expect((await services.serving.deployments.get('demand')).spec).toMatchObject({ strategy: 'canary', variants: [{ model: 'demand@champion', weight: 50 }, { model: `demand/${weak.version}`, weight: 50 }] });
+    expect((await canaryTrainer.retrain('demand', 'manual:test')).reason).toMatch(/under observation as a canary/);
+    const [rolledBack] = await run(120);
+    expect(rolledBack).toMatchObject({ outcome: 'rolled-back', version: weak.version, championVersion: 2 });
+    expect(rolledBack!.reason).toMatch(/was worse than version 2 on production labels \(rmse/);
+    expect(alerts.at(-1)!.title).toMatch(/rolled back/);
+    expect((await services.serving.deployments.get('demand')).spec).toMatchObject({ strategy: 'single', variants: [{ model: 'demand@champion' }] });
+    expect((await gyre.registry.resolve('demand@champion')).version).toBe(2);
+
+    // Make the weak version the champion, so a properly trained canary clearly wins.
+    await gyre.registry.setAlias('demand', 'champion', weak.version!, { user: 'test', reason: 'set up a weak champion' });
+    await manager.sync();
+    await services.retraining.putPolicy(parseRetrainingPolicy(canaryPolicy), now);
+    const strong = await canaryTrainer.retrain('demand', 'manual:test');
+    expect(strong).toMatchObject({ outcome: 'canary', championVersion: weak.version });
+    const [promoted] = await run(120);
+    expect(promoted).toMatchObject({ outcome: 'promoted', version: strong.version });
+    expect((await gyre.registry.resolve('demand@champion')).version).toBe(strong.version);
+    expect((await services.serving.deployments.get('demand')).spec).toMatchObject({ strategy: 'single', variants: [{ model: 'demand@champion' }] });
+    expect(await serveHours(now + HOUR, now + 3 * HOUR)).toEqual([String(strong.version), String(strong.version)]);
+    const actions = (await services.serving.deployments.history('demand', 10)).map((c) => c.action);
+    expect(actions.slice(0, 2)).toEqual(['canary-finish', 'canary']);
+  }, 120_000);
+
   it('history is kept newest first with every decision', async () => {
     const events = await services.retraining.events('demand', 100);
     expect(events.map((e) => e.outcome)).toEqual(expect.arrayContaining(['skipped', 'promoted', 'rejected', 'failed']));
@@ -175,7 +217,9 @@ describe('retraining policy validation', () => {
     expect(() => parseRetrainingPolicy({ ...ok, gates: ['rmse is low'] })).toThrow(/Gate rule 'rmse is low'/);
     expect(() => parseRetrainingPolicy({ ...ok, trainer: { model: 'gbdt', params: { learningRat: 1 } } })).toThrow(/learningRat/);
     expect(() => parseRetrainingPolicy({ ...ok, windowdays: 3 })).toThrow(/windowdays' is not/);
-    expect(() => parseRetrainingPolicy({ ...ok, rollout: 'canary' })).toThrow(/rollout must be 'promote'/);
+    expect(() => parseRetrainingPolicy({ ...ok, rollout: 'canary' })).toThrow(/rollout must be 'promote' or \{ strategy: canary/);
+    expect(() => parseRetrainingPolicy({ ...ok, rollout: { strategy: 'canary', percent: 100 } })).toThrow(/rollout.percent must be a number in \[1, 99\]/);
+    expect(parseRetrainingPolicy({ ...ok, rollout: { strategy: 'canary' } }).rollout).toEqual({ strategy: 'canary', percent: 10, observeHours: 24 });
     expect(() => parseRetrainingPolicy(ok, 'other')).toThrow(/deployment must be 'other'/);
   });
 });

@@ -17,6 +17,8 @@ import type { RetrainingEvent, RetrainingOutcome, RetrainingPolicy } from './ent
 import type { RetrainingStore } from './retraining-store.js';
 import { datasetRows, days, inferenceLogRows, splitAt, windowFrame } from './training-window.js';
 import type { FeatureKind, LabelledRows } from './training-window.js';
+import type { DeploymentService } from '../serving/deployments/deployment-service.js';
+import { judgeCanary } from './canary-judge.js';
 
 export interface RetrainingAlert {
   deployment: string;
@@ -29,6 +31,8 @@ export interface ContinuousTrainerDeps {
   gyre: Gyre;
   inferenceLog: InferenceLogStore;
   store: RetrainingStore;
+  /** Needed by canary rollouts (they change the deployment's traffic split). */
+  deployments?: DeploymentService;
   clock?: () => number;
   /** After an alias moved: e.g. make the deployment manager reconcile now rather than at its next poll. */
   afterPromotion?: (deployment: string, version: number) => Promise<void>;
@@ -46,6 +50,10 @@ export interface AlertSignal {
 export const MIN_TRAIN_ROWS = 100;
 export const MIN_EVALUATION_ROWS = 24;
 
+/** Decisions taken when a canary's observation ends; they settle a retraining, they are not one. */
+const CANARY_CHECK = 'canary-check';
+const ACTOR = { user: 'gyre-continuous-training', reason: null };
+
 export class ContinuousTrainer {
   private readonly running = new Set<string>();
   private readonly nextScheduled = new Map<string, number>();
@@ -56,11 +64,16 @@ export class ContinuousTrainer {
     this.clock = deps.clock ?? Date.now;
   }
 
-  /** Runs every policy whose schedule is due. The first tick of a policy starts its schedule. */
+  /**
+   * Settles canaries whose observation is over, then runs every policy whose schedule is due. The
+   * first tick of a policy starts its schedule.
+   */
   async tick(): Promise<RetrainingEvent[]> {
     const now = this.clock();
     const out: RetrainingEvent[] = [];
     for (const p of await this.deps.store.listPolicies()) {
+      const settled = await this.settleCanary(p, now);
+      if (settled) out.push(settled);
       if (!p.triggers.everyDays) continue;
       const due = this.nextScheduled.get(p.deployment) ?? (await this.firstDue(p, now));
       if (now < due) continue;
@@ -110,7 +123,9 @@ export class ContinuousTrainer {
 
   private async guardRails(p: RetrainingPolicy, now: number): Promise<string | null> {
     if (this.running.has(p.deployment)) return 'A retraining of this deployment is already running (at most one at a time).';
-    const recent = await this.deps.store.retrainingsSince(p.deployment, now - days(7));
+    const pending = await this.pendingCanary(p);
+    if (pending) return `Version ${pending.version} is under observation as a canary since ${new Date(pending.at).toISOString()}; no new retraining until it is settled.`;
+    const recent = (await this.deps.store.retrainingsSince(p.deployment, now - days(7))).filter((e) => e.trigger !== CANARY_CHECK);
     const last = recent.at(-1);
     if (last && now - last.at < p.guardRails.coolDownHours * 3_600_000) {
       return `Cool-down: the last retraining ran ${((now - last.at) / 3_600_000).toFixed(1)} h ago; the policy waits ${p.guardRails.coolDownHours} h between retrainings.`;
@@ -154,18 +169,64 @@ export class ContinuousTrainer {
       gates,
       champion: championRef,
       register: p.model,
-      alias: p.alias,
+      // A canary rollout registers without promoting; the alias moves when the canary has won.
+      ...(p.rollout === 'promote' ? { alias: p.alias } : {}),
       experiment: `retraining-${p.deployment}`,
       tags: { 'gyre.retraining.deployment': p.deployment, 'gyre.retraining.trigger': trigger },
       user: 'gyre-continuous-training',
     });
     const detail = { window, gate: result.gate, metrics: pick(result.metrics, metric), champion: result.champion ? pick(result.champion.metrics, metric) : null };
+    if (p.rollout !== 'promote' && result.gate?.passed) {
+      const deployments = this.requireDeployments();
+      const version = result.registered!.version;
+      await deployments.canary(p.deployment, `${p.model}/${version}`, p.rollout.percent, { ...ACTOR, reason: `retraining (${trigger}): canary of version ${version}` });
+      const until = now + p.rollout.observeHours * 3_600_000;
+      return this.record(p, now, trigger, 'canary', `Version ${version} passed the gate (${result.gate.summary}) and takes ${p.rollout.percent}% of traffic until ${new Date(until).toISOString()}; then it is promoted or rolled back on production labels.`, { ...detail, canary: { version, percent: p.rollout.percent, observeUntil: until } }, champion.version.version, result);
+    }
     if (result.promoted) {
       await this.deps.afterPromotion?.(p.deployment, result.registered!.version);
       return this.record(p, now, trigger, 'promoted', `Version ${result.registered!.version} beat version ${champion.version.version} on the last ${p.evaluationDays} days (${result.gate!.summary}) and now serves as @${p.alias}.`, detail, champion.version.version, result);
     }
     this.deps.onAlert?.({ deployment: p.deployment, severity: 'warning', title: `Retrained challenger for ${p.deployment} failed its gate; version ${champion.version.version} keeps serving`, detail: { trigger, gate: result.gate } });
     return this.record(p, now, trigger, 'rejected', `Version ${result.registered?.version} did not pass the gate: ${result.gate!.summary} Version ${champion.version.version} keeps serving.`, detail, champion.version.version, result);
+  }
+
+  /** The canary awaiting settlement: the newest retraining decision, if it is a canary. */
+  private async pendingCanary(p: RetrainingPolicy): Promise<RetrainingEvent | null> {
+    const last = (await this.deps.store.events(p.deployment, 20)).find((e) => e.outcome !== 'skipped');
+    return last?.outcome === 'canary' ? last : null;
+  }
+
+  /** Promotes a canary that did no worse than the stable version on labelled traffic, or rolls it back. */
+  private async settleCanary(p: RetrainingPolicy, now: number): Promise<RetrainingEvent | null> {
+    if (p.rollout === 'promote') return null;
+    const started = await this.pendingCanary(p);
+    if (!started || now < started.at + p.rollout.observeHours * 3_600_000) return null;
+    const deployments = this.requireDeployments();
+    const task = (await (this.deps.gyre.models as LocalModelsApi).loadPackage(`${p.model}/${started.version}`)).manifest.task === 'classification' ? 'classification' : 'regression';
+    const verdict = await judgeCanary(this.deps.inferenceLog, { deployment: p.deployment, from: started.at, to: now, stableVersion: String(started.championVersion), canaryVersion: String(started.version), task, minRows: MIN_EVALUATION_ROWS });
+    const detail = { canary: verdict, startedAt: started.at };
+    const scores = `${verdict.metric} ${fmt(verdict.canary.value)} on ${verdict.canary.rows} labelled rows vs the stable version's ${fmt(verdict.stable.value)} on ${verdict.stable.rows}`;
+    if (verdict.canaryWins === null) {
+      if (now < started.at + 3 * p.rollout.observeHours * 3_600_000) return null; // keep observing
+      await deployments.rollback(p.deployment, { ...ACTOR, reason: 'canary without enough labelled traffic' });
+      this.deps.onAlert?.({ deployment: p.deployment, severity: 'warning', title: `Canary of ${p.deployment} version ${started.version} rolled back: too little labelled traffic to judge`, detail });
+      return this.record(p, now, CANARY_CHECK, 'rolled-back', `Version ${started.version} was rolled back: after ${(3 * p.rollout.observeHours).toFixed(0)} h there were too few labelled rows to judge it (${scores}).`, detail, started.championVersion, { runId: started.runId ?? '', registered: { version: started.version! } });
+    }
+    if (verdict.canaryWins) {
+      await this.deps.gyre.registry.setAlias(p.model, p.alias, started.version!, { ...ACTOR, reason: `canary won: ${scores}` });
+      await deployments.finishCanary(p.deployment, { ...ACTOR, reason: `canary of version ${started.version} won` });
+      await this.deps.afterPromotion?.(p.deployment, started.version!);
+      return this.record(p, now, CANARY_CHECK, 'promoted', `Canary version ${started.version} did no worse than version ${started.championVersion} on production labels (${scores}) and now serves as @${p.alias}.`, detail, started.championVersion, { runId: started.runId ?? '', registered: { version: started.version! } });
+    }
+    await deployments.rollback(p.deployment, { ...ACTOR, reason: `canary lost: ${scores}` });
+    this.deps.onAlert?.({ deployment: p.deployment, severity: 'warning', title: `Canary of ${p.deployment} version ${started.version} rolled back: worse than version ${started.championVersion} on production labels`, detail });
+    return this.record(p, now, CANARY_CHECK, 'rolled-back', `Canary version ${started.version} was worse than version ${started.championVersion} on production labels (${scores}); rolled back.`, detail, started.championVersion, { runId: started.runId ?? '', registered: { version: started.version! } });
+  }
+
+  private requireDeployments(): DeploymentService {
+    if (!this.deps.deployments) throw invalidArgument('A canary rollout changes the deployment; give the continuous trainer the deployment service.', {});
+    return this.deps.deployments;
   }
 
   private async dataset(p: RetrainingPolicy, names: string[]): Promise<LabelledRows> {
@@ -189,3 +250,4 @@ export class ContinuousTrainer {
 }
 
 const pick = (m: Record<string, number>, key: string) => ({ [key]: m[key] ?? null });
+const fmt = (v: number | null) => (v === null ? 'n/a' : Number(v.toPrecision(4)).toString());

@@ -38,8 +38,12 @@ export interface RetrainingPolicy {
     /** Retrain when a monitoring alert fires on the deployment: true for any, or the rule names. */
     onAlerts?: boolean | string[];
   };
-  /** 'promote' moves the alias at once (the deployment warms the new version up, then switches). */
-  rollout: 'promote';
+  /**
+   * 'promote' moves the alias at once (the deployment warms the new version up, then switches).
+   * A canary sends `percent` of traffic to the challenger first; after `observeHours` the labelled
+   * traffic of both variants is compared, and the challenger is promoted or rolled back.
+   */
+  rollout: 'promote' | CanaryRollout;
   guardRails: {
     /** No new retraining within this many hours of the last one that ran. */
     coolDownHours: number;
@@ -48,7 +52,14 @@ export interface RetrainingPolicy {
   };
 }
 
-export type RetrainingOutcome = 'promoted' | 'rejected' | 'skipped' | 'failed';
+export interface CanaryRollout {
+  strategy: 'canary';
+  percent: number;
+  observeHours: number;
+}
+
+/** `canary`: the challenger passed the gate and takes a share of traffic; `rolled-back`: it then lost. */
+export type RetrainingOutcome = 'promoted' | 'rejected' | 'skipped' | 'failed' | 'canary' | 'rolled-back';
 
 /** One decision of the continuous trainer, with its reason: the audit trail of the loop. */
 export interface RetrainingEvent {

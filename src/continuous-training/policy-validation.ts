@@ -41,6 +41,14 @@ function noUnknown(o: Obj, path: string): void {
   for (const k of Object.keys(o)) if (!KNOWN[path]!.includes(k)) bad(`${path}${k}`, `one of the known fields (${KNOWN[path]!.join(', ')}); '${k}' is not`);
 }
 
+function parseRollout(v: unknown): RetrainingPolicy['rollout'] {
+  if (v === undefined || v === 'promote') return 'promote';
+  const what = "'promote' or { strategy: canary, percent: 1..99, observeHours: > 0 }";
+  if (!isObj(v) || v.strategy !== 'canary') bad('rollout', what);
+  for (const k of Object.keys(v)) if (!['strategy', 'percent', 'observeHours'].includes(k)) bad(`rollout.${k}`, 'not set (known: strategy, percent, observeHours)');
+  return { strategy: 'canary', percent: num(v, 'percent', 'rollout.', 1, 99, 10), observeHours: num(v, 'observeHours', 'rollout.', 0.01, 24 * 90, 24) };
+}
+
 /** `deployment` may come from the command line; the file's value must then agree. */
 export function parseRetrainingPolicy(input: unknown, deployment?: string): RetrainingPolicy {
   if (!isObj(input)) bad('the policy', 'an object (YAML or JSON)');
@@ -74,7 +82,7 @@ export function parseRetrainingPolicy(input: unknown, deployment?: string): Retr
   const onAlerts = triggers.onAlerts;
   if (onAlerts !== undefined && typeof onAlerts !== 'boolean' && !(Array.isArray(onAlerts) && onAlerts.every((a) => typeof a === 'string'))) bad('triggers.onAlerts', 'true, false, or a list of alert rule names');
   if (everyDays === undefined && !onAlerts) bad('triggers', 'at least one trigger: everyDays, or onAlerts');
-  if ((input.rollout ?? 'promote') !== 'promote') bad('rollout', "'promote' (canary rollouts are not built yet: docs/continuous-training.md)");
+  const rollout = parseRollout(input.rollout);
   const rails = isObj(input.guardRails) ? input.guardRails : input.guardRails === undefined ? {} : bad('guardRails', 'an object');
   noUnknown(rails, 'guardRails.');
   if (input.features !== undefined && !(Array.isArray(input.features) && input.features.every((f) => typeof f === 'string'))) bad('features', 'a list of column names');
@@ -89,7 +97,7 @@ export function parseRetrainingPolicy(input: unknown, deployment?: string): Retr
     evaluationDays,
     ...(gates ? { gates } : {}),
     triggers: { ...(everyDays !== undefined ? { everyDays } : {}), ...(onAlerts !== undefined ? { onAlerts: onAlerts as boolean | string[] } : {}) },
-    rollout: 'promote',
+    rollout,
     guardRails: { coolDownHours: num(rails, 'coolDownHours', 'guardRails.', 0, 24 * 365, 24), maxPerWeek: num(rails, 'maxPerWeek', 'guardRails.', 1, 1000, 7) },
   };
 }

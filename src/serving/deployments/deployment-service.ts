@@ -86,6 +86,18 @@ export class DeploymentService {
     });
   }
 
+  /**
+   * Ends a canary on its stable variant. When the stable variant follows an alias that was moved to
+   * the canary's version (continuous training's canary rollout), this completes the promotion while
+   * the deployment keeps following the alias.
+   */
+  finishCanary(name: string, actor: Actor): Promise<DeploymentView> {
+    return this.edit(name, 'canary-finish', actor, (spec) => {
+      if (spec.strategy !== 'canary') throw invalidState(name, 'has no canary to finish');
+      return { ...spec, ...single(spec.variants[0]!.model) };
+    });
+  }
+
   /** A canary goes back to its stable version; otherwise the spec before the last change returns. */
   async rollback(name: string, actor: Actor): Promise<DeploymentView> {
     const history = await this.store.history(name, 2);
