@@ -130,6 +130,6 @@ export async function replay2012({ dataFile, say }) {
     say(`   alerts: ${alerts.length}${alerts.length ? ` (first: ${alerts[0].title})` : ''}; replay took ${summary.wallSeconds.toFixed(0)} s`);
     return summary;
   } finally {
-    await gyre.close();
+    await services.close();
   }
 }

@@ -79,7 +79,7 @@ describe('ContinuousTrainer', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await gyre.close();
+    await services.close();
     fs.rmSync(home, { recursive: true, force: true });
   });
 

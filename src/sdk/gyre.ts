@@ -119,9 +119,9 @@ export async function connect(overrides: ConfigOverrides & { url?: string } = {}
 }
 
 /**
- * The SDK over services this process already opened (a server, a replay), so both share one
- * database handle; closing the Gyre closes the services.
+ * The SDK over services this process already opened (a server, a pipeline step, a replay), so both
+ * share one database handle. Whoever opened the services closes them; closing this Gyre does not.
  */
-export function gyreOver(services: Services, config: GyreConfig): Gyre {
-  return new Gyre(services.tracking, services.runArtifacts, services.webhooks, services.registry, services.models, config, () => services.close(), services.data);
+export function gyreOver(services: Services, config: GyreConfig = resolveConfig()): Gyre {
+  return new Gyre(services.tracking, services.runArtifacts, services.webhooks, services.registry, services.models, config, async () => {}, services.data);
 }
