@@ -5,6 +5,7 @@
 import type { Value } from '../drift/binning.js';
 import { invalidArgument } from '../../core/errors.js';
 import { MAX_CATEGORIES, MAX_EXACT_DISTINCT, PLOT_BINS, SKETCH_POINTS, TAIL_POINTS } from './entities.js';
+import { sortFloat64 } from './radix-sort.js';
 import type { CategoricalColumnProfile, ColumnProfile, NumericColumnProfile, ReferenceProfile } from './entities.js';
 
 export type ColumnKind = 'numeric' | 'categorical';
@@ -90,7 +91,7 @@ export function presentNumbers(name: string, raw: ArrayLike<unknown>): Float64Ar
     if (typeof v !== 'number') throw invalidArgument(`Column '${name}' is numeric but row ${i} holds ${JSON.stringify(v)}; fix the value or profile the column as categorical.`, { column: name, row: i });
     out[n++] = v;
   }
-  return out.subarray(0, n).sort();
+  return sortFloat64(out.subarray(0, n));
 }
 
 export function countValues(raw: ArrayLike<unknown>): Map<Value, number> {

@@ -10,78 +10,100 @@ import { chiSquareSf, twoSidedNormalP } from '../drift/special-functions.js';
 import { ksPValue } from '../drift/stat-tests.js';
 import type { NumericColumnProfile } from './entities.js';
 
-/** The current window's numeric column: sorted present values and its distinct values with counts. */
-export interface SortedSample {
-  sorted: Float64Array;
-  values: number[];
-  counts: number[];
+/** The current window's numeric column: its present values sorted; distinct values with counts built only when a test needs them. */
+export class SortedSample {
+  private runs: { values: number[]; counts: number[] } | null = null;
+  constructor(readonly sorted: Float64Array) {}
+
+  get values(): number[] {
+    return this.distinct().values;
+  }
+
+  get counts(): number[] {
+    return this.distinct().counts;
+  }
+
+  private distinct(): { values: number[]; counts: number[] } {
+    if (this.runs) return this.runs;
+    const values: number[] = [];
+    const counts: number[] = [];
+    const s = this.sorted;
+    for (let i = 0; i < s.length; i++) {
+      if (values.length > 0 && values[values.length - 1] === s[i]) counts[counts.length - 1]!++;
+      else {
+        values.push(s[i]!);
+        counts.push(1);
+      }
+    }
+    return (this.runs = { values, counts });
+  }
 }
 
-export function sortedSample(sorted: Float64Array): SortedSample {
-  const values: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < sorted.length; i++) {
-    if (values.length > 0 && values[values.length - 1] === sorted[i]) counts[counts.length - 1]!++;
-    else {
-      values.push(sorted[i]!);
-      counts.push(1);
-    }
-  }
-  return { sorted, values, counts };
-}
+export const sortedSample = (sorted: Float64Array): SortedSample => new SortedSample(sorted);
 
 /** Distinct values in reference ∪ current; a sketch has more than MAX_EXACT_DISTINCT anyway. */
 export function unionDistinct(ref: NumericColumnProfile, cur: SortedSample): number {
-  if (!ref.exact) return ref.distinct + cur.values.length;
+  if (!ref.exact) return ref.distinct + 1;
+  const rv = ref.values;
+  const s = cur.sorted;
   let i = 0;
   let j = 0;
   let n = 0;
-  while (i < ref.values.length || j < cur.values.length) {
-    const a = ref.values[i] ?? Infinity;
-    const b = cur.values[j] ?? Infinity;
-    if (a <= b) i++;
-    if (b <= a) j++;
+  while (i < rv.length || j < s.length) {
+    const x = Math.min(i < rv.length ? rv[i]! : Infinity, j < s.length ? s[j]! : Infinity);
+    while (i < rv.length && rv[i] === x) i++;
+    while (j < s.length && s[j] === x) j++;
     n++;
   }
   return n;
 }
 
-/**
- * Walks the merged distinct values of both sides in ascending order, handing over each value with
- * both empirical CDFs at it (F(x) = share of values ≤ x), as upperBound/n does on raw arrays.
+/*
+ * KS and Wasserstein walk the merged distinct values of both sides in ascending order with both
+ * empirical CDFs at each (F(x) = share of values ≤ x, as upperBound/n does on raw arrays). The two
+ * loops are written out rather than shared through a callback: they run once per current row.
  */
-function walkCdfs(ref: NumericColumnProfile, cur: SortedSample, visit: (x: number, fRef: number, fCur: number) => void): void {
+export function ksFromProfile(ref: NumericColumnProfile, cur: SortedSample): number {
+  const rv = ref.values;
+  const rc = ref.counts;
+  const s = cur.sorted;
+  const n = ref.count;
+  const m = s.length;
   let i = 0;
   let j = 0;
   let cumRef = 0;
-  let cumCur = 0;
-  const m = cur.sorted.length;
-  while (i < ref.values.length || j < cur.values.length) {
-    const a = ref.values[i] ?? Infinity;
-    const b = cur.values[j] ?? Infinity;
-    const x = Math.min(a, b);
-    while (i < ref.values.length && ref.values[i] === x) cumRef += ref.counts[i++]!;
-    if (b === x) cumCur += cur.counts[j++]!;
-    visit(x, cumRef / ref.count, cumCur / m);
-  }
-}
-
-export function ksFromProfile(ref: NumericColumnProfile, cur: SortedSample): number {
   let d = 0;
-  walkCdfs(ref, cur, (_x, fr, fc) => (d = Math.max(d, Math.abs(fr - fc))));
-  return ksPValue(d, ref.count, cur.sorted.length);
+  while (i < rv.length || j < m) {
+    const x = Math.min(i < rv.length ? rv[i]! : Infinity, j < m ? s[j]! : Infinity);
+    while (i < rv.length && rv[i] === x) cumRef += rc[i++]!;
+    while (j < m && s[j] === x) j++;
+    const diff = Math.abs(cumRef / n - j / m);
+    if (diff > d) d = diff;
+  }
+  return ksPValue(d, n, m);
 }
 
 /** Normalized Wasserstein: ∫|F_ref − F_cur| dx over the merged values, over the reference's std (≥ 0.001). */
 export function wassersteinFromProfile(ref: NumericColumnProfile, cur: SortedSample): number {
+  const rv = ref.values;
+  const rc = ref.counts;
+  const s = cur.sorted;
+  const n = ref.count;
+  const m = s.length;
+  let i = 0;
+  let j = 0;
+  let cumRef = 0;
   let total = 0;
   let prevX = NaN;
   let prevDiff = 0;
-  walkCdfs(ref, cur, (x, fr, fc) => {
+  while (i < rv.length || j < m) {
+    const x = Math.min(i < rv.length ? rv[i]! : Infinity, j < m ? s[j]! : Infinity);
+    while (i < rv.length && rv[i] === x) cumRef += rc[i++]!;
+    while (j < m && s[j] === x) j++;
     if (!Number.isNaN(prevX)) total += prevDiff * (x - prevX);
     prevX = x;
-    prevDiff = Math.abs(fr - fc);
-  });
+    prevDiff = Math.abs(cumRef / n - j / m);
+  }
   return total / Math.max(ref.std, 0.001);
 }
 

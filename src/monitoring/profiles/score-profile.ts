@@ -13,6 +13,7 @@ import type { CategoricalColumnProfile, ColumnProfile, NumericColumnProfile, Ref
 import { countValues, isMissing } from './fit-profile.js';
 import { binnedCounts, binnedFromProfile, chiSquareFromCounts, countsMap, ksFromProfile, sortedSample, unionDistinct, wassersteinFromProfile, zTestFromCounts } from './profile-statistics.js';
 import type { SortedSample } from './profile-statistics.js';
+import { sortFloat64 } from './radix-sort.js';
 
 const P_VALUE_METHODS = new Set<DriftMethod>(['ks', 'chisquare', 'z']);
 
@@ -79,7 +80,7 @@ function numbersOnly(raw: ArrayLike<unknown>): Float64Array {
     const v = raw[i];
     if (typeof v === 'number' && !Number.isNaN(v)) out[n++] = v;
   }
-  return out.subarray(0, n).sort();
+  return sortFloat64(out.subarray(0, n));
 }
 
 function verdict(column: string, method: DriftMethod, score: number, options: ColumnDriftOptions, n: number, m: number): ColumnDrift {
