@@ -19,6 +19,8 @@ import { LocalModelsApi } from './models/models-api.js';
 import { openServing } from './serving/serving-services.js';
 import type { Serving } from './serving/serving-services.js';
 import { DataService } from './data/data-service.js';
+import { openMonitoring } from './monitoring/open-monitoring.js';
+import type { MonitoringService } from './monitoring/monitoring-service.js';
 
 export interface Services {
   tracking: TrackingService;
@@ -37,6 +39,8 @@ export interface Services {
   metrics: Registry;
   /** Versioned datasets, profiles and validation. */
   data: DataService;
+  /** Reference profiles, monitors over deployments, their results and alerts. */
+  monitoring: MonitoringService;
   close(): Promise<void>;
 }
 
@@ -49,6 +53,9 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
   const metrics = new Registry();
   const serving = openServing(stores.database.db, stores.database.dialect, registry, stores.artifacts, metrics);
   const runArtifacts = new RunArtifacts(tracking, stores.artifacts);
+  const data = new DataService(stores.datasets, stores.artifacts);
+  const monitoring = openMonitoring({ db: stores.database.db, serving, registry, artifacts: stores.artifacts, metrics, readDataset: (ref) => data.readColumns(ref) });
+  eventSources.monitoring = monitoring.eventSource;
   return {
     serving,
     registry,
@@ -60,7 +67,8 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
     tracking,
     runArtifacts,
     artifactStore: stores.artifacts,
-    data: new DataService(stores.datasets, stores.artifacts),
+    data,
+    monitoring: monitoring.service,
     close: async () => {
       await serving.stop();
       await stores.close();
