@@ -5,6 +5,7 @@ import { openServices } from '../services.js';
 import { buildServer } from '../server/build-server.js';
 import { globalOptions } from './context.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
+import { MonitorRunner } from '../monitoring/monitor-runner.js';
 
 export const DEFAULT_PORT = 5000;
 
@@ -31,6 +32,10 @@ export function registerServerCommand(program: Command): void {
         onEvent: (e) => app.log[e.type === 'model_load_failed' ? 'error' : 'info']({ event: e }, `deployment ${e.deployment}: ${e.type}`),
         onError: (err) => app.log.error({ err }, 'serving reconcile failed'),
       });
+      // Monitors evaluate their closed windows; alerts and failures go to the server log.
+      services.monitoring.useLog(app.log);
+      const monitorRunner = new MonitorRunner(services.monitoring, { onError: (err) => app.log.error({ err }, 'monitor cycle failed') });
+      monitorRunner.start();
       if (opts.host !== '127.0.0.1' && opts.host !== 'localhost' && opts.host !== '::1') {
         app.log.warn(`listening on ${opts.host}: Gyre has no authentication yet, so anyone who can reach this port can read and write everything`);
       }
@@ -41,6 +46,7 @@ export function registerServerCommand(program: Command): void {
         if (closing) return;
         closing = true;
         await dispatcher.stop();
+        await monitorRunner.stop();
         await app.close(); // finishes in-flight requests first
         await services.serving.stop();
         await services.close();

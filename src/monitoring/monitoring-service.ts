@@ -54,7 +54,7 @@ const silent: MonitoringLog = { info() {}, warn() {}, error() {} };
 export class MonitoringService {
   readonly profiles: ProfileService;
   readonly alerts: AlertNotifier;
-  private readonly log: MonitoringLog;
+  private log: MonitoringLog;
   private readonly now: () => number;
   private readonly manifests = new Map<string, Promise<GyreModelManifest>>();
   private readonly running = new Set<string>();
@@ -64,6 +64,11 @@ export class MonitoringService {
     this.now = deps.now ?? Date.now;
     this.alerts = new AlertNotifier((err) => this.log.error({ err }, 'alert listener failed'));
     this.profiles = new ProfileService(deps.store, deps.inferenceLog, (n, v) => this.manifest(n, v), deps.readDataset ?? null, this.now);
+  }
+
+  /** Where alerts and failures are logged (the server's logger); silent until set. */
+  useLog(log: MonitoringLog): void {
+    this.log = log;
   }
 
   /** Subscribes to alerts raised and resolved in this process (e.g. a retraining policy); returns the unsubscribe function. */
