@@ -9,7 +9,9 @@ import type { InferenceLogStore } from '../serving/inference-log/inference-log-s
 import type { GyreModelManifest } from '../models/manifest.js';
 import type { Alert, MetricPoint, Monitor, MonitorSpec, SeriesPoint, WindowResult } from './monitors/entities.js';
 import { checkMonitorName, checkMonitorSpec, initialState, performanceLag, scheduleOf } from './monitors/monitor-spec.js';
-import { dominantVersion, nextWindow } from './monitors/window-source.js';
+import { dominantVersion, MAX_WINDOW_RECORDS, nextWindow } from './monitors/window-source.js';
+import { predictionOutput, windowRows } from './monitors/window-rows.js';
+import type { WindowRows } from './monitors/window-rows.js';
 import { evaluatePerformance, evaluateWindow } from './monitors/evaluate-window.js';
 import { evaluateRule, ruleKey, severityOf } from './monitors/rules.js';
 import { baselinesOf } from './monitors/baselines.js';
@@ -111,6 +113,16 @@ export class MonitoringService {
 
   listAlerts(options: { monitor?: string; status?: Alert['status']; limit?: number } = {}): Promise<Alert[]> {
     return this.deps.store.listAlerts(options);
+  }
+
+  /** The rows of one window (features and predictions), for plots; null when it had no traffic. */
+  async windowRows(name: string, from: number, to: number): Promise<WindowRows | null> {
+    const m = await this.get(name);
+    const records = await this.deps.inferenceLog.readWindow({ deployment: m.spec.deployment, from, to, variant: 'primary', limit: MAX_WINDOW_RECORDS });
+    const version = dominantVersion(records);
+    if (!version) return null;
+    const manifest = await this.manifest(version.modelName, version.modelVersion);
+    return windowRows(records, manifest, predictionOutput(manifest, m.spec.predictionOutput));
   }
 
   /** Evaluates every monitor with a closed window (or whose count-window schedule is up) by `now`. Never throws. */
