@@ -1,7 +1,7 @@
 /**
  * Drift against a stored reference profile (issue 8): 20 columns (14 numeric, 6 categorical),
- * reference 1,000,000 rows fitted once into a profile and stored (here: serialized to JSON and read
- * back, as the store does), then
+ * reference 1,000,000 rows fitted once into a profile and stored in the monitoring store (embedded
+ * SQLite, read back from there), then
  *   - a current window of 1,000,000 rows scored against it: goal ≤ 3 s, peak RSS reported,
  *     per-column progress on a terminal;
  *   - one 10,000-row window scored against it: goal ≤ 100 ms (median of repeats).
@@ -12,7 +12,9 @@ import os from 'node:os';
 import { fitProfile } from '../dist/monitoring/profiles/fit-profile.js';
 import { scoreProfile } from '../dist/monitoring/profiles/score-profile.js';
 import { driftReport } from '../dist/monitoring/drift/drift-report.js';
-import { goal, latencySummary, log, machineInfo, mainOf, round } from './support/stats.js';
+import { openSqlDatabase } from '../dist/stores/sql-database.js';
+import { SqlMonitoringStore } from '../dist/stores/sql/sql-monitoring-store.js';
+import { goal, latencySummary, log, machineInfo, mainOf, round, withTempDir } from './support/stats.js';
 
 const NUMERIC = 14;
 const CATEGORICAL = 6;
@@ -69,8 +71,19 @@ export async function run() {
   const fitted = fitProfile({ source: 'bench-reference', kinds: ref.kinds, columns: ref.columns });
   const fitS = (performance.now() - t0) / 1000;
   const stored = JSON.stringify(fitted);
-  const profile = JSON.parse(stored);
-  log(`profile fitted in ${fitS.toFixed(2)} s, ${(stored.length / 1e6).toFixed(2)} MB stored`);
+  t0 = performance.now();
+  const profile = await withTempDir('monitor-drift', async (dir) => {
+    const sql = await openSqlDatabase(`sqlite:${dir}/gyre.db`, dir);
+    try {
+      const store = new SqlMonitoringStore(sql.db);
+      await store.saveProfile({ id: 'bench', name: 'bench-reference', source: fitted.source, rowCount: fitted.rowCount, createdAt: Date.now(), profile: fitted });
+      return (await store.getProfile('bench-reference')).profile;
+    } finally {
+      await sql.close();
+    }
+  });
+  const storeS = (performance.now() - t0) / 1000;
+  log(`profile fitted in ${fitS.toFixed(2)} s, ${(stored.length / 1e6).toFixed(2)} MB, stored and read back in ${storeS.toFixed(2)} s`);
 
   const tty = process.stderr.isTTY;
   const progress = (done, total, column) => {
@@ -81,7 +94,7 @@ export async function run() {
   const scoreS = (performance.now() - t0) / 1000;
   if (tty) process.stderr.write('\n');
   const peakScore = peakRssMb();
-  log(`1M-row window scored in ${scoreS.toFixed(2)} s: ${report.columns.filter((c) => c.drifted).length}/${report.columns.length} columns drifted`);
+  log(`${rows}-row window scored in ${scoreS.toFixed(2)} s: ${report.columns.filter((c) => c.drifted).length}/${report.columns.length} columns drifted`);
 
   const window = slice(cur.columns, 0, 10_000);
   scoreProfile(profile, window);
@@ -99,7 +112,7 @@ export async function run() {
   t0 = performance.now();
   const raw = driftReport({ label: 'ref', schema, columns: ref.columns }, { label: 'cur', schema, columns: cur.columns });
   const rawS = (performance.now() - t0) / 1000;
-  log(`raw drift report 1M vs 1M: ${rawS.toFixed(2)} s`);
+  log(`raw drift report ${rows} vs ${rows}: ${rawS.toFixed(2)} s`);
   const rawWinMs = [];
   for (let i = 0; i < Math.min(3, repeats); i++) {
     const s = performance.now();
@@ -117,6 +130,7 @@ export async function run() {
     gyre: {
       fit_profile_s: round(fitS, 2),
       stored_profile_mb: round(stored.length / 1e6, 2),
+      store_and_load_profile_s: round(storeS, 2),
       score_1m_window_s: round(scoreS, 3),
       score_10k_window_ms: win,
       drifted_columns: report.columns.filter((c) => c.drifted).length,
