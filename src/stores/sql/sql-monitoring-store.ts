@@ -137,7 +137,7 @@ export class SqlMonitoringStore implements MonitoringStore {
           .returningAll()
           .executeTakeFirstOrThrow();
         const alert = toAlert(row);
-        await addEvent(trx, 'alert.raised', alert, input.at);
+        await addEvent(trx, 'alert.raised', alert);
         return alert;
       });
     } catch (err) {
@@ -159,7 +159,7 @@ export class SqlMonitoringStore implements MonitoringStore {
         .executeTakeFirst();
       if (!row) return null;
       const alert = toAlert(row);
-      await addEvent(trx, 'alert.resolved', alert, at);
+      await addEvent(trx, 'alert.resolved', alert);
       return alert;
     });
   }
@@ -201,6 +201,11 @@ async function writeMetrics(trx: Transaction<Database>, monitor: string, windowS
   }
 }
 
-async function addEvent(trx: Transaction<Database>, type: MonitoringEventType, alert: Alert, at: number): Promise<void> {
-  await trx.insertInto('monitoring_events').values({ type, alert_id: alert.id, payload: JSON.stringify(alert), created_at: at }).execute();
+/**
+ * The outbox row is stamped with the wall clock, not the alert's time: the webhook dispatcher
+ * compares it with webhooks' creation and its gap grace in real time, and a replay's alerts carry
+ * simulated times (raisedAt/resolvedAt) that would otherwise look years old.
+ */
+async function addEvent(trx: Transaction<Database>, type: MonitoringEventType, alert: Alert): Promise<void> {
+  await trx.insertInto('monitoring_events').values({ type, alert_id: alert.id, payload: JSON.stringify(alert), created_at: Date.now() }).execute();
 }
