@@ -13,6 +13,7 @@ import type { TestServer } from '../../src/test-support/test-server.js';
 import { linearModel } from '../../src/test-support/tiny-onnx.js';
 import type { InferenceRecord } from '../../src/serving/inference-log/entities.js';
 import type { AlertEvent } from '../../src/monitoring/alerts/alert-notifier.js';
+import { fitProfile } from '../../src/monitoring/profiles/fit-profile.js';
 
 const alice = { user: 'alice' };
 const HOUR = 3_600_000;
@@ -168,6 +169,12 @@ describe('monitors on a simulated clock (SQLite, registered ONNX package, infere
     expect(m('type_error_share', 'hum')).toBeCloseTo(25 / 99, 10);
     expect(w!.summary.skippedColumns).toEqual([{ column: 'wind', reason: 'no_values_in_current' }]);
     expect(m('drift_score', 'hum')).toBeTypeOf('number');
+    // A reference that profiled 'temp' as text cannot be compared with numbers: skipped, said why.
+    await monitoring.profiles.save('temp-as-text', fitProfile({ source: 'mem', kinds: { temp: 'categorical', hum: 'numeric' }, columns: { temp: ['1', '2', '3'], hum: [0.1, 0.5, 0.9] } }));
+    await monitoring.create('bikes-mistyped', { deployment: 'bikes', profile: 'temp-as-text', window: { kind: 'count', rows: 100 }, startAt: T0 + 20 * HOUR, rules: [] });
+    await monitoring.run('bikes-mistyped', T0 + 21 * HOUR);
+    const [mistyped] = await monitoring.results('bikes-mistyped');
+    expect(mistyped!.summary.skippedColumns).toEqual([{ column: 'temp', reason: 'type_mismatch' }, { column: 'wind', reason: 'no_values_in_reference' }]);
     expect((await monitoring.listAlerts({ monitor: 'bikes-quality', status: 'firing' })).map((a) => a.rule)).toEqual(['threshold:type_error_share:hum>0']);
   });
 

@@ -60,6 +60,11 @@ export function evaluateWindow(records: readonly LabeledRecord[], manifest: Gyre
       summary.skippedColumns.push({ column: feature.name, reason: 'no_values_in_reference' });
       continue;
     }
+    // Comparing numbers with categories would report drift that is only a type confusion.
+    if ((ref.kind === 'numeric') !== (feature.type === 'number' || feature.type === 'integer')) {
+      summary.skippedColumns.push({ column: feature.name, reason: 'type_mismatch' });
+      continue;
+    }
     const d = scoreColumn(ref, quality.clean, spec.perColumn?.[feature.name]);
     if ('reason' in d) summary.skippedColumns.push(d);
     else drifts.push(d);

@@ -19,7 +19,8 @@ const P_VALUE_METHODS = new Set<DriftMethod>(['ks', 'chisquare', 'z']);
 
 export interface SkippedColumn {
   column: string;
-  reason: 'missing_from_current' | 'no_values_in_reference' | 'no_values_in_current';
+  /** `type_mismatch`: the reference profiled the column as numeric and the model declares it categorical, or the reverse. */
+  reason: 'missing_from_current' | 'no_values_in_reference' | 'no_values_in_current' | 'type_mismatch';
 }
 
 export interface ProfileDriftReport extends DatasetDrift {
