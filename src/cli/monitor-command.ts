@@ -172,7 +172,7 @@ function registerMonitorsCommands(monitor: Command): void {
     );
   monitor
     .command('delete <name>')
-    .description('delete a monitor (its results and alerts stay)')
+    .description('delete a monitor and its results; its firing alerts resolve, its alert history stays')
     .action(async (name: string, _o: unknown, cmd: Command) => withMonitoring(cmd, async (m) => m.delete(name)));
   monitor
     .command('run [name]')

@@ -98,8 +98,11 @@ export class MonitoringService {
     return this.deps.store.listMonitors();
   }
 
-  delete(name: string): Promise<void> {
-    return this.deps.store.deleteMonitor(name);
+  /** Deletes a monitor and its results; its firing alerts resolve (listeners and webhooks hear it). */
+  async delete(name: string): Promise<void> {
+    const resolved = await this.deps.store.deleteMonitor(name, this.now());
+    for (const alert of resolved) await this.alerts.emit({ type: 'alert.resolved', alert });
+    if (resolved.length) await this.refreshAlertGauge(resolved[0]!.deployment);
   }
 
   results(name: string, options: { from?: number; to?: number; limit?: number } = {}): Promise<WindowResult[]> {

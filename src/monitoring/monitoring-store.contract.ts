@@ -38,9 +38,15 @@ export function monitoringStoreContract(name: string, make: () => Promise<StoreF
       expect(m).toEqual({ name: 'm', spec, state: { nextWindowStart: T0, lastRunAt: null, lastError: null }, createdAt: T0, updatedAt: T0 });
       await expect(f.store.createMonitor('m', spec, T0, m.state)).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
       await f.store.createMonitor('gone', spec, T0, m.state);
-      await f.store.deleteMonitor('gone');
+      await f.store.recordWindow({ monitor: 'gone', windowStart: T0, windowEnd: T0 + HOUR, rows: 1, evaluatedAt: T0, summary: {}, metrics: [{ metric: 'rows', feature: '', method: '', value: 1 }] }, m.state);
+      await f.store.raiseAlert({ ...alert('dataset_drift', T0), monitor: 'gone' });
+      const resolved = await f.store.deleteMonitor('gone', T0 + 5);
+      expect(resolved).toMatchObject([{ monitor: 'gone', rule: 'dataset_drift', status: 'resolved', resolvedAt: T0 + 5 }]);
       expect((await f.store.listMonitors()).map((x) => x.name)).toEqual(['m']);
-      await expect(f.store.deleteMonitor('gone')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(await f.store.listWindows('gone')).toEqual([]);
+      expect(await f.store.series('gone', 'rows')).toEqual([]);
+      expect((await f.store.listEvents(0, 10)).map((e) => [e.type, e.alert.monitor])).toEqual([['alert.raised', 'gone'], ['alert.resolved', 'gone']]);
+      await expect(f.store.deleteMonitor('gone', T0)).rejects.toMatchObject({ code: 'NOT_FOUND' });
       await f.store.setState('m', { nextWindowStart: T0, lastRunAt: T0 + 5, lastError: 'profile missing' });
       expect((await f.store.getMonitor('m')).state).toEqual({ nextWindowStart: T0, lastRunAt: T0 + 5, lastError: 'profile missing' });
     });
@@ -78,7 +84,7 @@ export function monitoringStoreContract(name: string, make: () => Promise<StoreF
       expect(await f.store.resolveAlert('m', 'dataset_drift', T0 + 4 * HOUR)).toBeNull();
       const again = await f.store.raiseAlert(alert('dataset_drift', T0 + 5 * HOUR));
       expect(again!.id).not.toBe(first!.id);
-      const events = await f.store.listEvents(0, 10);
+      const events = (await f.store.listEvents(0, 20)).filter((e) => e.alert.monitor === 'm');
       expect(events.map((e) => [e.type, e.alert.rule])).toEqual([
         ['alert.raised', 'dataset_drift'],
         ['alert.raised', 'threshold:missing_share:temp'],

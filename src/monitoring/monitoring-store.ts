@@ -23,7 +23,8 @@ export interface MonitoringStore {
   createMonitor(name: string, spec: MonitorSpec, at: number, state: MonitorState): Promise<Monitor>;
   getMonitor(name: string): Promise<Monitor>;
   listMonitors(): Promise<Monitor[]>;
-  deleteMonitor(name: string): Promise<void>;
+  /** Deletes the monitor and its results; its firing alerts are resolved (with events), its alert history stays. Returns the resolved alerts. */
+  deleteMonitor(name: string, at: number): Promise<Alert[]>;
   /** Records a failed (or empty) run without results. */
   setState(name: string, state: MonitorState): Promise<void>;
 

@@ -194,4 +194,13 @@ describe('monitors on a simulated clock (SQLite, registered ONNX package, infere
     expect(retry.find((r) => r.monitor === 'bikes-v2')).toEqual({ monitor: 'bikes-v2', windows: 2, error: null });
     expect((await monitoring.listAlerts({ monitor: 'bikes-v2' }))[0]).toMatchObject({ rule: 'monitor_failed', status: 'resolved' });
   });
+
+  it('deleting a monitor removes its results and resolves its firing alerts, which listeners hear', async () => {
+    const { monitoring } = server.services;
+    const before = events.length;
+    await monitoring.delete('bikes-quality');
+    expect(events.slice(before).map((e) => [e.type, e.alert.rule])).toEqual([['alert.resolved', 'threshold:type_error_share:hum>0']]);
+    expect(await monitoring.results('bikes-quality')).toEqual([]);
+    await expect(monitoring.get('bikes-quality')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
 });

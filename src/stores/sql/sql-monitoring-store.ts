@@ -74,9 +74,19 @@ export class SqlMonitoringStore implements MonitoringStore {
     return (await this.db.selectFrom('monitors').selectAll().orderBy('name').execute()).map(toMonitor);
   }
 
-  async deleteMonitor(name: string): Promise<void> {
-    const r = await this.db.deleteFrom('monitors').where('name', '=', name).executeTakeFirst();
-    if (Number(r.numDeletedRows) === 0) throw notFound(`Monitor '${name}' does not exist.`, { name });
+  async deleteMonitor(name: string, at: number): Promise<Alert[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const r = await trx.deleteFrom('monitors').where('name', '=', name).executeTakeFirst();
+      if (Number(r.numDeletedRows) === 0) throw notFound(`Monitor '${name}' does not exist.`, { name });
+      // A monitor created again under this name starts a fresh series.
+      await trx.deleteFrom('monitor_windows').where('monitor', '=', name).execute();
+      await trx.deleteFrom('monitor_metrics').where('monitor', '=', name).execute();
+      // Nothing will evaluate these rules again: left firing they would never clear.
+      const rows = await trx.updateTable('monitor_alerts').set({ status: 'resolved', resolved_at: at }).where('monitor', '=', name).where('status', '=', 'firing').returningAll().execute();
+      const resolved = rows.map(toAlert);
+      for (const a of resolved) await addEvent(trx, 'alert.resolved', a);
+      return resolved;
+    });
   }
 
   async setState(name: string, state: MonitorState): Promise<void> {
