@@ -19,6 +19,8 @@ import type { MonitoringService } from '../monitoring/monitoring-service.js';
 import type { MonitorSpec } from '../monitoring/monitors/entities.js';
 import { parseDuration, parseRule, parseTime } from '../monitoring/monitors/rule-text.js';
 import { monitorReport } from '../monitoring/report/monitor-report.js';
+import { scoreProfile } from '../monitoring/profiles/score-profile.js';
+import type { Services } from '../services.js';
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -34,16 +36,25 @@ function perColumn(specs: string[] = []): Record<string, ColumnDriftOptions> {
   return out;
 }
 
-async function withMonitoring<T>(cmd: Command, fn: (m: MonitoringService) => Promise<T>): Promise<T> {
+async function withLocalServices<T>(cmd: Command, fn: (s: Services) => Promise<T>): Promise<T> {
   const opts = globalOptions(cmd);
   if (opts.url || process.env.GYRE_URL) throw invalidArgument('gyre monitor works on the local stores (GYRE_HOME / GYRE_DATABASE_URL); against a remote server use the REST API /api/v1/monitors.', {});
   const services = await openServices(resolveConfig({ ...(opts.home ? { home: opts.home } : {}), remoteUrl: null }));
   try {
-    return await fn(services.monitoring);
+    return await fn(services);
   } finally {
     await services.close();
   }
 }
+
+const withMonitoring = <T>(cmd: Command, fn: (m: MonitoringService) => Promise<T>): Promise<T> => withLocalServices(cmd, (s) => fn(s.monitoring));
+
+type DriftRow = { column: string; method: string; score: number; scoreKind: string; threshold: number; drifted: boolean };
+const driftTable = (columns: DriftRow[]) =>
+  table(
+    ['COLUMN', 'TEST', 'SCORE', 'THRESHOLD', 'DRIFT'],
+    columns.map((c) => [c.column, c.method, c.score < 1e-4 && c.score > 0 ? c.score.toExponential(2) : c.score.toFixed(4), `${c.scoreKind === 'p_value' ? 'p <' : '≥'} ${c.threshold}`, c.drifted ? 'DRIFT' : 'ok']),
+  );
 
 /** `1h` (a time window) or `500rows` / `500 rows` (a count window). */
 function parseWindow(text: string): MonitorSpec['window'] {
@@ -59,33 +70,48 @@ export function registerMonitorCommand(program: Command): void {
   monitor
     .command('drift')
     .description("per column: Evidently's default test (KS, chi-square, z, Wasserstein, Jensen-Shannon), score, threshold, verdict")
-    .requiredOption('--reference <file|NAME@VERSION>', 'the data the model was trained or validated on')
+    .option('--reference <file|NAME@VERSION>', 'the data the model was trained or validated on')
+    .option('--profile <name|id>', 'a stored reference profile instead of --reference (the reference is not read again)')
     .requiredOption('--current <file|NAME@VERSION>', 'the data to compare')
     .option('--columns <names>', 'only these columns', list)
     .option('--test <column=method[:threshold]>', 'override a column: ks, chisquare, z, wasserstein, jensenshannon, psi, kl_div, hellinger (repeatable)', collect)
     .option('--null <value...>', 'values read as missing in files')
     .option('--trim', 'strip whitespace around text values in files')
     .option('--json', 'print JSON')
-    .action(async (o: { reference: string; current: string; columns?: string[]; test?: string[]; null?: string[]; trim?: boolean; json?: boolean }, cmd: Command) =>
-      withGyre(cmd, async (gyre) => {
+    .action(async (o: { reference?: string; profile?: string; current: string; columns?: string[]; test?: string[]; null?: string[]; trim?: boolean; json?: boolean }, cmd: Command) => {
+      if ((o.reference === undefined) === (o.profile === undefined)) throw invalidArgument('Give the reference as --reference FILE|NAME@VERSION or --profile NAME (one of the two).', { field: 'reference' });
+      if (o.profile) return driftAgainstProfile(cmd, { ...o, profile: o.profile });
+      const reference = o.reference!;
+      return withGyre(cmd, async (gyre) => {
         if (!(gyre.data instanceof DataService)) throw invalidArgument('gyre monitor drift reads data locally; unset GYRE_URL / --url.', {});
         const readOptions = { ...(o.null ? { nullValues: o.null } : {}), ...(o.trim ? { trim: true } : {}) };
-        const [ref, cur] = [await gyre.data.readColumns(o.reference, { readOptions }), await gyre.data.readColumns(o.current, { readOptions })];
+        const [ref, cur] = [await gyre.data.readColumns(reference, { readOptions }), await gyre.data.readColumns(o.current, { readOptions })];
         const report = driftReport(ref, cur, { ...(o.columns ? { columns: o.columns } : {}), perColumn: perColumn(o.test) });
         if (o.json) return printJson(report);
         console.log(`reference ${report.reference} (${ref.rowCount} rows)  vs  current ${report.current} (${cur.rowCount} rows)\n`);
-        console.log(
-          table(
-            ['COLUMN', 'TEST', 'SCORE', 'THRESHOLD', 'DRIFT'],
-            report.columns.map((c) => [c.column, c.method, c.score < 1e-4 && c.score > 0 ? c.score.toExponential(2) : c.score.toFixed(4), `${c.scoreKind === 'p_value' ? 'p <' : '≥'} ${c.threshold}`, c.drifted ? 'DRIFT' : 'ok']),
-          ),
-        );
+        console.log(driftTable(report.columns));
         if (report.onlyInReference.length) console.log(`\nonly in reference: ${report.onlyInReference.join(', ')}`);
         if (report.onlyInCurrent.length) console.log(`only in current: ${report.onlyInCurrent.join(', ')}`);
         console.log(`\n${report.drifted ? 'DATASET DRIFT' : 'no dataset drift'}: ${(report.driftedShare * 100).toFixed(0)}% of ${report.columns.length} columns drifted (threshold ${report.shareThreshold * 100}%)`);
         if (report.drifted) process.exitCode = 1;
-      }),
-    );
+      });
+    });
+}
+
+/** `gyre monitor drift --profile NAME --current FILE`: the same report against a stored profile. */
+async function driftAgainstProfile(cmd: Command, o: { profile: string; current: string; columns?: string[]; test?: string[]; null?: string[]; trim?: boolean; json?: boolean }): Promise<void> {
+  return withLocalServices(cmd, async (services) => {
+    const stored = await services.monitoring.profiles.get(o.profile);
+    const readOptions = { ...(o.null ? { nullValues: o.null } : {}), ...(o.trim ? { trim: true } : {}) };
+    const cur = await services.data.readColumns(o.current, { readOptions });
+    const report = scoreProfile(stored.profile, cur.columns, { ...(o.columns ? { columns: o.columns } : {}), perColumn: perColumn(o.test) });
+    if (o.json) return printJson(report);
+    console.log(`reference profile ${stored.name} (${stored.source}, ${stored.rowCount} rows)  vs  current ${cur.label} (${cur.rowCount} rows)\n`);
+    console.log(driftTable(report.columns));
+    if (report.skipped.length) console.log(`\nnot tested: ${report.skipped.map((s) => `${s.column} (${s.reason.replace(/_/g, ' ')})`).join(', ')}`);
+    console.log(`\n${report.drifted ? 'DATASET DRIFT' : 'no dataset drift'}: ${(report.driftedShare * 100).toFixed(0)}% of ${report.columns.length} columns drifted (threshold ${report.shareThreshold * 100}%)`);
+    if (report.drifted) process.exitCode = 1;
+  });
 }
 
 interface CreateOptions {

@@ -56,6 +56,19 @@ describe('gyre monitor (monitors, alerts, report)', () => {
     expect(alerts.stdout).not.toMatch(/performance:rmse/);
   });
 
+  it('scores a file against a stored profile with gyre monitor drift --profile (the reference is not read again)', () => {
+    const hot = path.join(home, 'hot.csv');
+    fs.writeFileSync(hot, `temp,city\n${Array.from({ length: 200 }, (_, i) => `${((i * 13) % 50) / 2 + 20},Paris`).join('\n')}\n`);
+    const r = gyre('monitor', 'drift', '--profile', 'summer-ref', '--current', hot, '--json');
+    const report = JSON.parse(r.stdout);
+    expect(report.columns.map((c: { column: string; method: string; drifted: boolean }) => [c.column, c.method, c.drifted])).toEqual([['temp', 'ks', true], ['city', 'z', false]]);
+    expect(report.skipped).toEqual([{ column: '__prediction__', reason: 'missing_from_current' }]);
+    const text = gyre('monitor', 'drift', '--profile', 'summer-ref', '--current', hot);
+    expect(text.status).toBe(1);
+    expect(text.stdout).toMatch(/not tested: __prediction__ \(missing from current\)/);
+    expect(gyre('monitor', 'drift', '--profile', 'summer-ref', '--reference', hot, '--current', hot).stderr).toMatch(/one of the two/);
+  });
+
   it('writes a self-contained HTML report', () => {
     const out = path.join(home, 'report.html');
     expect(gyre('monitor', 'report', 'bikes-h', '--out', out).stdout).toMatch(/wrote/);
