@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ALL = ['log-batch', 'search-runs', 'metric-history', 'data-add', 'serving', 'train-gbdt', 'train-search'];
+const ALL = ['log-batch', 'search-runs', 'metric-history', 'data-add', 'serving', 'train-gbdt', 'train-search', 'monitor-drift', 'monitor-replay'];
 
 function runBench(name) {
   return new Promise((resolve, reject) => {
@@ -60,6 +60,10 @@ function headline(r) {
         p99_ms_at_half_peak: r.gyre.p99_at_half_peak.latency_ms.p99,
         goals,
       };
+    case 'monitor-drift':
+      return { score_1m_window_s: r.gyre.score_1m_window_s, score_10k_window_ms_p50: r.gyre.score_10k_window_ms.p50, peak_rss_mb: r.gyre.peak_rss_mb_after_scoring, raw_report_1m_s: r.baseline.report_1m_vs_1m_s, ratio: r.ratio, goals };
+    case 'monitor-replay':
+      return { hours: r.hours, replay_with_monitor_s: r.gyre.replay_with_monitor_s, run_due_total_s: r.gyre.run_due_total_s, first_raised: r.gyre.first_raised, ratio: r.ratio, goals };
     case 'train-gbdt':
       return {
         gyre_fit_s_median: r.gyre.fit_s_median,

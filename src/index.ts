@@ -7,3 +7,4 @@ export type { GyreConfig } from './core/config.js';
 export { ContinuousTrainer } from './continuous-training/continuous-trainer.js';
 export { parseRetrainingPolicy } from './continuous-training/policy-validation.js';
 export type { RetrainingPolicy, RetrainingEvent } from './continuous-training/entities.js';
+export * from './monitoring/index.js';

@@ -21,6 +21,8 @@ import type { Serving } from './serving/serving-services.js';
 import { DataService } from './data/data-service.js';
 import type { RetrainingStore } from './continuous-training/retraining-store.js';
 import { SqlRetrainingStore } from './stores/sql/sql-retraining-store.js';
+import { openMonitoring } from './monitoring/open-monitoring.js';
+import type { MonitoringService } from './monitoring/monitoring-service.js';
 
 export interface Services {
   tracking: TrackingService;
@@ -41,6 +43,8 @@ export interface Services {
   data: DataService;
   /** Continuous-training policies and their decisions. */
   retraining: RetrainingStore;
+  /** Reference profiles, monitors over deployments, their results and alerts. */
+  monitoring: MonitoringService;
   close(): Promise<void>;
 }
 
@@ -53,6 +57,9 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
   const metrics = new Registry();
   const serving = openServing(stores.database.db, stores.database.dialect, registry, stores.artifacts, metrics);
   const runArtifacts = new RunArtifacts(tracking, stores.artifacts);
+  const data = new DataService(stores.datasets, stores.artifacts);
+  const monitoring = openMonitoring({ db: stores.database.db, serving, registry, artifacts: stores.artifacts, metrics, readDataset: (ref) => data.readColumns(ref) });
+  eventSources.monitoring = monitoring.eventSource;
   return {
     serving,
     registry,
@@ -64,7 +71,8 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
     tracking,
     runArtifacts,
     artifactStore: stores.artifacts,
-    data: new DataService(stores.datasets, stores.artifacts),
+    data,
+    monitoring: monitoring.service,
     retraining: new SqlRetrainingStore(stores.database.db),
     close: async () => {
       await serving.stop();

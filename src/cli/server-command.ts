@@ -7,6 +7,7 @@ import { globalOptions } from './context.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 import { ContinuousTrainer } from '../continuous-training/continuous-trainer.js';
 import { gyreOver } from '../sdk/gyre.js';
+import { MonitorRunner } from '../monitoring/monitor-runner.js';
 
 export const DEFAULT_PORT = 5000;
 
@@ -46,6 +47,15 @@ export function registerServerCommand(program: Command): void {
       const retrainTimer = setInterval(() => {
         retraining = retraining.then(() => services.serving.flushLog()).then(() => trainer.tick()).then(() => undefined, (err) => app.log.error({ err }, 'continuous training tick failed'));
       }, 60_000).unref();
+      // Monitors evaluate their closed windows; alerts and failures go to the server log.
+      services.monitoring.useLog(app.log);
+      const monitorRunner = new MonitorRunner(services.monitoring, { onError: (err) => app.log.error({ err }, 'monitor cycle failed') });
+      monitorRunner.start();
+      // Alerts a retraining policy listens to start a retraining (guard rails apply).
+      services.monitoring.onAlert(({ type, alert }) => {
+        if (type !== 'alert.raised') return;
+        retraining = retraining.then(() => trainer.onAlert({ deployment: alert.deployment, rule: alert.rule })).then(() => undefined, (err) => app.log.error({ err }, 'alert-triggered retraining failed'));
+      });
       if (opts.host !== '127.0.0.1' && opts.host !== 'localhost' && opts.host !== '::1') {
         app.log.warn(`listening on ${opts.host}: Gyre has no authentication yet, so anyone who can reach this port can read and write everything`);
       }
@@ -58,6 +68,7 @@ export function registerServerCommand(program: Command): void {
         clearInterval(retrainTimer);
         await retraining;
         await dispatcher.stop();
+        await monitorRunner.stop();
         await app.close(); // finishes in-flight requests first
         await services.serving.stop();
         await services.close();

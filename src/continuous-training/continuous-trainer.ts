@@ -93,7 +93,8 @@ export class ContinuousTrainer {
       throw err;
     }
     const on = policy.triggers.onAlerts;
-    if (!on || (Array.isArray(on) && !on.includes(signal.rule))) return null;
+    // A listed name matches the rule key (`performance:rmse`) or its kind (`performance`).
+    if (!on || (Array.isArray(on) && !on.some((name) => signal.rule === name || signal.rule.startsWith(`${name}:`)))) return null;
     return this.retrain(signal.deployment, `alert:${signal.rule}`);
   }
 

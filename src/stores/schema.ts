@@ -9,6 +9,7 @@ import type { InferenceLogTables } from './inference-log-tables.js';
 import type { DeploymentTables } from './deployment-tables.js';
 import type { DataTables } from './data-tables.js';
 import type { RetrainingTables } from './retraining-tables.js';
+import type { MonitoringTables } from './monitoring-tables.js';
 
 export interface ExperimentsTable {
   experiment_id: Generated<number>;
@@ -98,4 +99,4 @@ export interface TrackingTables {
  * Every table of the shared database. Each domain declares its tables in its own interface
  * (`registry-tables.ts`, `data-tables.ts`, ...) and is added here.
  */
-export interface Database extends TrackingTables, RegistryTables, DataTables, WebhookTables, InferenceLogTables, DeploymentTables, RetrainingTables {}
+export interface Database extends TrackingTables, RegistryTables, DataTables, WebhookTables, InferenceLogTables, DeploymentTables, MonitoringTables, RetrainingTables {}

@@ -16,11 +16,16 @@ export function sturgesEdges(values: readonly number[]): number[] {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
+  return sturgesEdgesOf(lo, hi, values.length);
+}
+
+/** Sturges edges from the range and size alone, so a stored profile and a current window can share them. */
+export function sturgesEdgesOf(lo: number, hi: number, n: number): number[] {
   if (lo === hi) {
     lo -= 0.5;
     hi += 0.5;
   }
-  const bins = Math.ceil(Math.log2(values.length) + 1);
+  const bins = Math.ceil(Math.log2(n) + 1);
   const step = (hi - lo) / bins;
   const edges = Array.from({ length: bins + 1 }, (_, i) => i * step + lo);
   edges[bins] = hi;
@@ -28,10 +33,11 @@ export function sturgesEdges(values: readonly number[]): number[] {
 }
 
 /** Counts per bin with numpy.histogram's rule: [e_i, e_i+1), the last bin closed. */
-export function histogram(values: readonly number[], edges: readonly number[]): number[] {
+export function histogram(values: ArrayLike<number>, edges: readonly number[]): number[] {
   const counts = new Array<number>(edges.length - 1).fill(0);
   const last = edges.length - 1;
-  for (const v of values) {
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k]!;
     if (v < edges[0]! || v > edges[last]!) continue;
     let lo = 0;
     let hi = last;
@@ -46,7 +52,8 @@ export function histogram(values: readonly number[], edges: readonly number[]): 
   return counts;
 }
 
-function fill(shares: number[]): number[] {
+/** Evidently's smoothing of zero shares (see above). */
+export function fillZeroShares(shares: number[]): number[] {
   const nonZero = shares.filter((s) => s !== 0);
   if (nonZero.length === 0) return shares;
   const m = Math.min(...nonZero);
@@ -80,5 +87,5 @@ export function binnedShares(reference: readonly Value[], current: readonly Valu
     ref = keys.map((k) => (rc.get(k) ?? 0) / reference.length);
     cur = keys.map((k) => (cc.get(k) ?? 0) / current.length);
   }
-  return fillZeroes ? { reference: fill(ref), current: fill(cur), edges } : { reference: ref, current: cur, edges };
+  return fillZeroes ? { reference: fillZeroShares(ref), current: fillZeroShares(cur), edges } : { reference: ref, current: cur, edges };
 }

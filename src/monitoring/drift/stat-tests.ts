@@ -4,7 +4,7 @@
  * Wasserstein, Jensen-Shannon, PSI, KL, Hellinger) when score ≥ threshold.
  */
 import { binnedShares } from './binning.js';
-import type { Value } from './binning.js';
+import type { Binned, Value } from './binning.js';
 import { chiSquareSf, twoSidedNormalP } from './special-functions.js';
 import { ksTwoSample } from './ks-p-value.js';
 
@@ -94,23 +94,16 @@ const normalize = (p: number[]) => {
   return p.map((x) => x / s);
 };
 
-/** Population stability index over smoothed bins: Σ (r − c)·ln(r/c). */
-export function psi(reference: readonly Value[], current: readonly Value[], numeric: boolean): number {
-  const b = binnedShares(reference, current, numeric, true);
-  return b.reference.reduce((s, r, i) => s + (r - b.current[i]!) * Math.log(r / b.current[i]!), 0);
-}
+/** The distances on already-binned shares (reference and current aligned bin by bin), so a stored profile can use them. */
+export const psiOfShares = (b: Binned): number => b.reference.reduce((s, r, i) => s + (r - b.current[i]!) * Math.log(r / b.current[i]!), 0);
 
-/** KL(reference ‖ current) over smoothed bins, shares renormalized as scipy.stats.entropy does. */
-export function klDivergence(reference: readonly Value[], current: readonly Value[], numeric: boolean): number {
-  const b = binnedShares(reference, current, numeric, true);
+export function klOfShares(b: Binned): number {
   const p = normalize(b.reference);
   const q = normalize(b.current);
   return p.reduce((s, x, i) => s + (x === 0 ? 0 : x * Math.log(x / q[i]!)), 0);
 }
 
-/** Jensen-Shannon distance (natural log, as scipy's jensenshannon), unsmoothed bins. */
-export function jensenShannon(reference: readonly Value[], current: readonly Value[], numeric: boolean): number {
-  const b = binnedShares(reference, current, numeric, false);
+export function jensenShannonOfShares(b: Binned): number {
   const p = normalize(b.reference);
   const q = normalize(b.current);
   let js = 0;
@@ -122,9 +115,19 @@ export function jensenShannon(reference: readonly Value[], current: readonly Val
   return Math.sqrt(Math.max(0, js / 2));
 }
 
-/** Hellinger distance √(Σ(√r − √c)²)/√2, unsmoothed bins. */
-export function hellinger(reference: readonly Value[], current: readonly Value[], numeric: boolean): number {
-  const b = binnedShares(reference, current, numeric, false);
+export function hellingerOfShares(b: Binned): number {
   const sum = b.reference.reduce((s, r, i) => s + (Math.sqrt(r) - Math.sqrt(b.current[i]!)) ** 2, 0);
   return Math.sqrt(sum) / Math.SQRT2;
 }
+
+/** Population stability index over smoothed bins: Σ (r − c)·ln(r/c). */
+export const psi = (reference: readonly Value[], current: readonly Value[], numeric: boolean): number => psiOfShares(binnedShares(reference, current, numeric, true));
+
+/** KL(reference ‖ current) over smoothed bins, shares renormalized as scipy.stats.entropy does. */
+export const klDivergence = (reference: readonly Value[], current: readonly Value[], numeric: boolean): number => klOfShares(binnedShares(reference, current, numeric, true));
+
+/** Jensen-Shannon distance (natural log, as scipy's jensenshannon), unsmoothed bins. */
+export const jensenShannon = (reference: readonly Value[], current: readonly Value[], numeric: boolean): number => jensenShannonOfShares(binnedShares(reference, current, numeric, false));
+
+/** Hellinger distance √(Σ(√r − √c)²)/√2, unsmoothed bins. */
+export const hellinger = (reference: readonly Value[], current: readonly Value[], numeric: boolean): number => hellingerOfShares(binnedShares(reference, current, numeric, false));
