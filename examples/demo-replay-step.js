@@ -56,7 +56,7 @@ export async function replay2012({ dataFile, say }) {
       data: { dataset: historyRef, timeColumn: 'dteday', hourColumn: 'hr', windowDays: 180 },
       evaluationDays: 7,
       gates: ['rmse <= champion * 0.99'],
-      triggers: { everyDays: 7 },
+      triggers: { everyDays: 7, onAlerts: ['performance'] },
       guardRails: { coolDownHours: 72, maxPerWeek: 2 },
     };
     const policy = parseRetrainingPolicy(policyInput);
@@ -70,6 +70,23 @@ export async function replay2012({ dataFile, say }) {
     await services.serving.deployments.create(DEPLOYMENT, { model: `${DEPLOYMENT}@champion` }, { user: 'demo' });
     const manager = services.serving.start({ pollMs: 24 * HOUR, clock });
     await manager.sync();
+    // Monitoring: a reference profile of 2011 (weather and hour of day: calendar columns are nearly
+    // constant within a window and would always drift), weekly windows, labels a day late.
+    const monitored = ['hr', 'holiday', 'workingday', 'weathersit', 'temp', 'atemp', 'hum', 'windspeed'];
+    await services.monitoring.profiles.fromDataset('bike-2011', historyRef, { columns: monitored, predictionColumn: 'cnt' });
+    await services.monitoring.create('bike-replay-weekly', {
+      deployment: DEPLOYMENT,
+      profile: 'bike-2011',
+      window: { kind: 'time', ms: 7 * DAY },
+      startAt: now,
+      labelDelayMs: DAY,
+      columns: monitored,
+      rules: [{ kind: 'performance', metric: 'rmse', worseBy: 0.2, severity: 'critical' }, { kind: 'dataset_drift' }, { kind: 'prediction_drift' }],
+    });
+    const raised = [];
+    services.monitoring.onAlert((e) => {
+      if (e.type === 'alert.raised') raised.push(e.alert);
+    });
     const store = services.retraining;
     await store.putPolicy(policy, now);
     const alerts = [];
@@ -84,8 +101,10 @@ export async function replay2012({ dataFile, say }) {
     });
 
     say(`\n7. Closing the loop: ${DEPLOYMENT}@champion (version ${champion.version}, trained on 2011) serves 2012 hour by hour on a simulated clock;`);
-    say(`   labels arrive 24 h after each prediction; the policy retrains weekly on the last 180 days and promotes only a challenger that beats the champion by 1% on the newest labelled week.`);
+    say(`   labels arrive 24 h after each prediction; a weekly monitor checks drift and RMSE; the policy retrains weekly and on performance alerts,`);
+    say(`   on the last 180 days, and promotes only a challenger that beats the champion by 1% on the newest labelled week.`);
     const served = [];
+    const monitorAlerts = [];
     const pendingLabels = [];
     let labelled = 0;
     for (let i = 0; i < hours2012.length; i++) {
@@ -99,6 +118,12 @@ export async function replay2012({ dataFile, say }) {
       if (ready.length) await services.serving.inferenceLog.putLabels(DEPLOYMENT, ready.map((l) => ({ requestId: l.requestId, label: l.label, timestamp: now })));
       if (h.at % (6 * HOUR) === 0) {
         await services.serving.flushLog();
+        await services.monitoring.runDue(now);
+        // A performance alert asks the policy for a retraining (guard rails decide).
+        for (const a of raised.splice(0)) {
+          monitorAlerts.push(a);
+          await trainer.onAlert({ deployment: a.deployment, rule: a.rule });
+        }
         await trainer.tick();
       }
       if (i % 500 === 499 && process.stdout.isTTY) process.stdout.write(`   … ${new Date(now).toISOString().slice(0, 10)}: ${i + 1} hours served\r`);
@@ -110,6 +135,7 @@ export async function replay2012({ dataFile, say }) {
     const frozenRmse = rmse(hours2012.map((h, i) => ({ actual: h.cnt, predicted: frozenPredictions.values[i] })));
     const servedRmse = rmse(served);
     const count = (o) => events.filter((e) => e.outcome === o).length;
+    const firstPerf = monitorAlerts.find((a) => a.rule.startsWith('performance'));
     const summary = {
       hoursServed: served.length,
       rmse2012Served: servedRmse,
@@ -120,14 +146,19 @@ export async function replay2012({ dataFile, say }) {
       skipped: count('skipped'),
       failed: count('failed'),
       versionsServed: [...new Set(served.map((s) => s.version))],
-      alerts: alerts.map((a) => ({ at: new Date(a.at).toISOString(), severity: a.severity, title: a.title })),
+      monitoringAlerts: monitorAlerts.map((a) => ({ raisedAt: new Date(a.raisedAt).toISOString(), rule: a.rule, severity: a.severity, message: a.message })),
+      firstPerformanceAlert: firstPerf ? { raisedAt: new Date(firstPerf.raisedAt).toISOString(), daysAfterServingBegan: (firstPerf.raisedAt - hours2012[0].at) / DAY } : null,
+      retrainingsTriggeredByAlerts: events.filter((e) => e.trigger.startsWith('alert:') && e.outcome !== 'skipped').length,
+      gateAlerts: alerts.map((a) => ({ at: new Date(a.at).toISOString(), severity: a.severity, title: a.title })),
       wallSeconds: (performance.now() - started) / 1000,
     };
     say(`   ${summary.hoursServed.toLocaleString('en')} hours served; ${summary.retrainings} retrainings: ${summary.promotions} promoted, ${summary.rejected} rejected by the gate, ${summary.failed} failed; ${summary.skipped} skipped by guard rails or lack of data`);
     for (const e of events.filter((x) => x.outcome === 'promoted').slice(0, 3)) say(`   ${new Date(e.at).toISOString().slice(0, 10)} ${e.trigger}: ${e.reason}`);
     if (summary.promotions > 3) say(`   … and ${summary.promotions - 3} more promotions: npx gyre --home ${path.relative(process.cwd(), home)} retraining history ${DEPLOYMENT}`);
     say(`   RMSE over 2012 of the predictions actually served: ${servedRmse.toFixed(1)}  (the frozen 2011 model: ${frozenRmse.toFixed(1)}; weekly retraining on 180 days in scikit-learn: 60)`);
-    say(`   alerts: ${alerts.length}${alerts.length ? ` (first: ${alerts[0].title})` : ''}; replay took ${summary.wallSeconds.toFixed(0)} s`);
+    const byRule = Object.entries(monitorAlerts.reduce((acc, a) => ({ ...acc, [a.rule]: (acc[a.rule] ?? 0) + 1 }), {})).map(([r, n]) => `${r} ×${n}`).join(', ');
+    say(`   monitoring alerts: ${monitorAlerts.length} (${byRule || 'none'})${firstPerf ? `;\n   the first performance alert came ${summary.firstPerformanceAlert.daysAfterServingBegan.toFixed(1)} simulated days after 2012 began (${summary.firstPerformanceAlert.raisedAt.slice(0, 16)}): ${firstPerf.message}` : ''}`);
+    say(`   retrainings started by alerts: ${summary.retrainingsTriggeredByAlerts}; gate failures alerted: ${alerts.length}; replay took ${summary.wallSeconds.toFixed(0)} s`);
     return summary;
   } finally {
     await services.close();

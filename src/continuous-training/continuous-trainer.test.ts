@@ -143,8 +143,11 @@ describe('ContinuousTrainer', () => {
     await services.retraining.putPolicy(parseRetrainingPolicy(policyInput), now);
   });
 
-  it('schedules: due on the first tick, then every N days; a restarted trainer resumes the schedule without repeating it', async () => {
+  it('schedules: every N days from when the policy was set; a restarted trainer resumes the schedule without repeating it', async () => {
     now += 13 * HOUR;
+    await services.retraining.putPolicy(parseRetrainingPolicy(policyInput), now);
+    expect(await trainer.tick()).toEqual([]);
+    now += 2 * DAY;
     const first = await trainer.tick();
     expect(first.map((e) => e.trigger)).toEqual(['schedule']);
     now += DAY;
@@ -168,7 +171,7 @@ describe('ContinuousTrainer', () => {
       }
       return decided;
     };
-    await serveHours(now + HOUR, now + 50 * HOUR); // the schedule test left the clock two days past the last request
+    await serveHours(now + HOUR, now + 50 * HOUR); // the schedule test left the clock days past the last request
     // A nearly constant model (one boosting step) passes the lenient gate, then loses on real traffic.
     await services.retraining.putPolicy(parseRetrainingPolicy({ ...canaryPolicy, trainer: { model: 'gbdt', params: { maxIter: 1, learningRate: 0.01 } } }), now);
     const weak = await canaryTrainer.retrain('demand', 'manual:test');

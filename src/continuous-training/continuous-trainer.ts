@@ -65,17 +65,17 @@ export class ContinuousTrainer {
   }
 
   /**
-   * Settles canaries whose observation is over, then runs every policy whose schedule is due. The
-   * first tick of a policy starts its schedule.
+   * Settles canaries whose observation is over, then runs every policy whose schedule is due: every
+   * `everyDays` counted from the last scheduled attempt, or from when the policy was set.
    */
   async tick(): Promise<RetrainingEvent[]> {
     const now = this.clock();
     const out: RetrainingEvent[] = [];
-    for (const p of await this.deps.store.listPolicies()) {
+    for (const { policy: p, updatedAt } of await this.deps.store.listPolicies()) {
       const settled = await this.settleCanary(p, now);
       if (settled) out.push(settled);
       if (!p.triggers.everyDays) continue;
-      const due = this.nextScheduled.get(p.deployment) ?? (await this.firstDue(p, now));
+      const due = this.nextScheduled.get(p.deployment) ?? (await this.firstDue(p, updatedAt));
       if (now < due) continue;
       this.nextScheduled.set(p.deployment, now + days(p.triggers.everyDays));
       out.push(await this.retrain(p.deployment, 'schedule'));
@@ -116,10 +116,10 @@ export class ContinuousTrainer {
     }
   }
 
-  private async firstDue(p: RetrainingPolicy, now: number): Promise<number> {
-    // Resume the schedule from the last scheduled decision, so a restart neither repeats nor skips one.
+  private async firstDue(p: RetrainingPolicy, setAt: number): Promise<number> {
+    // Resume from the last scheduled decision (or the policy's start), so a restart neither repeats nor skips one.
     const last = (await this.deps.store.events(p.deployment, 50)).find((e) => e.trigger === 'schedule');
-    return last ? last.at + days(p.triggers.everyDays!) : now;
+    return (last ? Math.max(last.at, setAt) : setAt) + days(p.triggers.everyDays!);
   }
 
   private async guardRails(p: RetrainingPolicy, now: number): Promise<string | null> {

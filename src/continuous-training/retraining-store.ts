@@ -6,7 +6,8 @@ export interface RetrainingStore {
   putPolicy(policy: RetrainingPolicy, at: number): Promise<void>;
   /** NOT_FOUND when the deployment has none. */
   getPolicy(deployment: string): Promise<RetrainingPolicy>;
-  listPolicies(): Promise<RetrainingPolicy[]>;
+  /** Every policy with the time it was last set (schedules count from it). */
+  listPolicies(): Promise<{ policy: RetrainingPolicy; updatedAt: number }[]>;
   /** Removes the policy; its events stay (the audit trail outlives the policy). */
   deletePolicy(deployment: string): Promise<void>;
   appendEvent(event: NewRetrainingEvent): Promise<RetrainingEvent>;

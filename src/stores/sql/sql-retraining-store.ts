@@ -37,9 +37,9 @@ export class SqlRetrainingStore implements RetrainingStore {
     return JSON.parse(row.policy) as RetrainingPolicy;
   }
 
-  async listPolicies(): Promise<RetrainingPolicy[]> {
-    const rows = await this.db.selectFrom('retraining_policies').select('policy').orderBy('deployment').execute();
-    return rows.map((r) => JSON.parse(r.policy) as RetrainingPolicy);
+  async listPolicies(): Promise<{ policy: RetrainingPolicy; updatedAt: number }[]> {
+    const rows = await this.db.selectFrom('retraining_policies').select(['policy', 'updated_at']).orderBy('deployment').execute();
+    return rows.map((r) => ({ policy: JSON.parse(r.policy) as RetrainingPolicy, updatedAt: Number(r.updated_at) }));
   }
 
   async deletePolicy(deployment: string): Promise<void> {
