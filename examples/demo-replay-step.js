@@ -6,7 +6,7 @@
 // predictions actually served, next to the frozen 2011 model's.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ContinuousTrainer, gyreOver, openServices, parseRetrainingPolicy, resolveConfig } from '../dist/index.js';
+import { ContinuousTrainer, gyreOver, monitoringAlertSink, openServices, parseRetrainingPolicy, resolveConfig } from '../dist/index.js';
 import { datasetRows, windowFrame, splitAt } from '../dist/continuous-training/training-window.js';
 import { scorePackage } from '../dist/training/gates/score-package.js';
 import { GBDT_FEATURES } from './demo-train-step.js';
@@ -89,7 +89,6 @@ export async function replay2012({ dataFile, say }) {
     });
     const store = services.retraining;
     await store.putPolicy(policy, now);
-    const alerts = [];
     const trainer = new ContinuousTrainer({
       gyre,
       inferenceLog: services.serving.inferenceLog,
@@ -97,7 +96,7 @@ export async function replay2012({ dataFile, say }) {
       deployments: services.serving.deployments,
       clock,
       afterPromotion: () => manager.sync(),
-      onAlert: (a) => alerts.push({ at: now, ...a }),
+      alerts: monitoringAlertSink(services.monitoring),
     });
 
     say(`\n7. Closing the loop: ${DEPLOYMENT}@champion (version ${champion.version}, trained on 2011) serves 2012 hour by hour on a simulated clock;`);
@@ -122,7 +121,7 @@ export async function replay2012({ dataFile, say }) {
         // A performance alert asks the policy for a retraining (guard rails decide).
         for (const a of raised.splice(0)) {
           monitorAlerts.push(a);
-          await trainer.onAlert({ deployment: a.deployment, rule: a.rule });
+          if (!a.monitor.startsWith('retraining:')) await trainer.onAlert({ deployment: a.deployment, rule: a.rule });
         }
         await trainer.tick();
       }
@@ -146,10 +145,9 @@ export async function replay2012({ dataFile, say }) {
       skipped: count('skipped'),
       failed: count('failed'),
       versionsServed: [...new Set(served.map((s) => s.version))],
-      monitoringAlerts: monitorAlerts.map((a) => ({ raisedAt: new Date(a.raisedAt).toISOString(), rule: a.rule, severity: a.severity, message: a.message })),
+      alerts: monitorAlerts.map((a) => ({ raisedAt: new Date(a.raisedAt).toISOString(), source: a.monitor, rule: a.rule, severity: a.severity, message: a.message })),
       firstPerformanceAlert: firstPerf ? { raisedAt: new Date(firstPerf.raisedAt).toISOString(), daysAfterServingBegan: (firstPerf.raisedAt - hours2012[0].at) / DAY } : null,
       retrainingsTriggeredByAlerts: events.filter((e) => e.trigger.startsWith('alert:') && e.outcome !== 'skipped').length,
-      gateAlerts: alerts.map((a) => ({ at: new Date(a.at).toISOString(), severity: a.severity, title: a.title })),
       wallSeconds: (performance.now() - started) / 1000,
     };
     say(`   ${summary.hoursServed.toLocaleString('en')} hours served; ${summary.retrainings} retrainings: ${summary.promotions} promoted, ${summary.rejected} rejected by the gate, ${summary.failed} failed; ${summary.skipped} skipped by guard rails or lack of data`);
@@ -157,8 +155,8 @@ export async function replay2012({ dataFile, say }) {
     if (summary.promotions > 3) say(`   … and ${summary.promotions - 3} more promotions: npx gyre --home ${path.relative(process.cwd(), home)} retraining history ${DEPLOYMENT}`);
     say(`   RMSE over 2012 of the predictions actually served: ${servedRmse.toFixed(1)}  (the frozen 2011 model: ${frozenRmse.toFixed(1)}; weekly retraining on 180 days in scikit-learn: 60)`);
     const byRule = Object.entries(monitorAlerts.reduce((acc, a) => ({ ...acc, [a.rule]: (acc[a.rule] ?? 0) + 1 }), {})).map(([r, n]) => `${r} ×${n}`).join(', ');
-    say(`   monitoring alerts: ${monitorAlerts.length} (${byRule || 'none'})${firstPerf ? `;\n   the first performance alert came ${summary.firstPerformanceAlert.daysAfterServingBegan.toFixed(1)} simulated days after 2012 began (${summary.firstPerformanceAlert.raisedAt.slice(0, 16)}): ${firstPerf.message}` : ''}`);
-    say(`   retrainings started by alerts: ${summary.retrainingsTriggeredByAlerts}; gate failures alerted: ${alerts.length}; replay took ${summary.wallSeconds.toFixed(0)} s`);
+    say(`   alerts raised: ${monitorAlerts.length} (${byRule || 'none'})${firstPerf ? `;\n   the first performance alert came ${summary.firstPerformanceAlert.daysAfterServingBegan.toFixed(1)} simulated days after 2012 began (${summary.firstPerformanceAlert.raisedAt.slice(0, 16)}): ${firstPerf.message}` : ''}`);
+    say(`   retrainings started by alerts: ${summary.retrainingsTriggeredByAlerts}; replay took ${summary.wallSeconds.toFixed(0)} s`);
     return summary;
   } finally {
     await services.close();

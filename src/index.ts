@@ -5,6 +5,7 @@ export type { Services } from './services.js';
 export { resolveConfig } from './core/config.js';
 export type { GyreConfig } from './core/config.js';
 export { ContinuousTrainer } from './continuous-training/continuous-trainer.js';
+export { monitoringAlertSink } from './continuous-training/monitoring-alert-sink.js';
 export { parseRetrainingPolicy } from './continuous-training/policy-validation.js';
 export type { RetrainingPolicy, RetrainingEvent } from './continuous-training/entities.js';
 export * from './monitoring/index.js';

@@ -7,6 +7,7 @@ import { globalOptions } from './context.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 import { ContinuousTrainer } from '../continuous-training/continuous-trainer.js';
 import { gyreOver } from '../sdk/gyre.js';
+import { monitoringAlertSink } from '../continuous-training/monitoring-alert-sink.js';
 import { MonitorRunner } from '../monitoring/monitor-runner.js';
 
 export const DEFAULT_PORT = 5000;
@@ -41,7 +42,7 @@ export function registerServerCommand(program: Command): void {
         store: services.retraining,
         deployments: services.serving.deployments,
         afterPromotion: () => manager.sync(),
-        onAlert: (a) => app.log[a.severity === 'critical' ? 'error' : 'warn']({ alert: a }, a.title),
+        alerts: monitoringAlertSink(services.monitoring),
       });
       let retraining = Promise.resolve();
       const retrainTimer = setInterval(() => {

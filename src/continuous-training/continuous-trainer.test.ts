@@ -12,8 +12,9 @@ import { gyreOver } from '../sdk/gyre.js';
 import type { Gyre } from '../sdk/gyre.js';
 import { tempDir } from '../test-support/test-databases.js';
 import { ContinuousTrainer } from './continuous-trainer.js';
-import type { RetrainingAlert } from './continuous-trainer.js';
+import type { RetrainingAlert, RetrainingAlertSink } from './continuous-trainer.js';
 import { parseRetrainingPolicy } from './policy-validation.js';
+import { monitoringAlertSink } from './monitoring-alert-sink.js';
 import type { DeploymentManager } from '../serving/deployments/deployment-manager.js';
 
 const HOUR = 3_600_000;
@@ -31,6 +32,8 @@ describe('ContinuousTrainer', () => {
   let now = T0 + 30 * DAY;
   const clock = () => now;
   const alerts: RetrainingAlert[] = [];
+  const resolved: string[] = [];
+  const sink: RetrainingAlertSink = { raise: async (a) => void alerts.push(a), resolve: async (_d, rules) => void resolved.push(...rules) };
   let trainer: ContinuousTrainer;
   const policyInput = {
     deployment: 'demand',
@@ -75,7 +78,7 @@ describe('ContinuousTrainer', () => {
     manager = services.serving.start({ pollMs: 3_600_000, clock });
     await manager.sync();
     await services.retraining.putPolicy(parseRetrainingPolicy(policyInput), now);
-    trainer = new ContinuousTrainer({ gyre, inferenceLog: services.serving.inferenceLog, store: services.retraining, clock, afterPromotion: () => manager.sync(), onAlert: (a) => alerts.push(a) });
+    trainer = new ContinuousTrainer({ gyre, inferenceLog: services.serving.inferenceLog, store: services.retraining, clock, afterPromotion: () => manager.sync(), alerts: sink });
   }, 120_000);
 
   afterAll(async () => {
@@ -127,7 +130,7 @@ describe('ContinuousTrainer', () => {
     const e = await trainer.retrain('demand', 'manual:test');
     expect(e).toMatchObject({ outcome: 'rejected', version: 3, championVersion: 2 });
     expect(e.reason).toMatch(/did not pass the gate.*Version 2 keeps serving/);
-    expect(alerts.at(-1)).toMatchObject({ deployment: 'demand', severity: 'warning', title: expect.stringMatching(/failed its gate; version 2 keeps serving/) });
+    expect(alerts.at(-1)).toMatchObject({ deployment: 'demand', rule: 'retraining_gate_failed', severity: 'warning', title: expect.stringMatching(/failed its gate; version 2 keeps serving/) });
     expect((await gyre.registry.resolve('demand@champion')).version).toBe(2);
     await services.retraining.putPolicy(parseRetrainingPolicy(policyInput), now);
   }, 60_000);
@@ -138,7 +141,7 @@ describe('ContinuousTrainer', () => {
     const e = await trainer.retrain('demand', 'manual:test');
     expect(e.outcome).toBe('failed');
     expect(e.reason).toMatch(/Retraining failed: .*nope/);
-    expect(alerts.at(-1)).toMatchObject({ severity: 'critical' });
+    expect(alerts.at(-1)).toMatchObject({ rule: 'retraining_failed', severity: 'critical' });
     expect((await gyre.registry.resolve('demand@champion')).version).toBe(2);
     await services.retraining.putPolicy(parseRetrainingPolicy(policyInput), now);
   });
@@ -159,7 +162,7 @@ describe('ContinuousTrainer', () => {
   }, 60_000);
 
   it('canary rollout: a weak challenger is rolled back on production labels; a strong one is promoted and the deployment follows the alias again', async () => {
-    const canaryTrainer = new ContinuousTrainer({ gyre, inferenceLog: services.serving.inferenceLog, store: services.retraining, deployments: services.serving.deployments, clock, afterPromotion: () => manager.sync(), onAlert: (a) => alerts.push(a) });
+    const canaryTrainer = new ContinuousTrainer({ gyre, inferenceLog: services.serving.inferenceLog, store: services.retraining, deployments: services.serving.deployments, clock, afterPromotion: () => manager.sync(), alerts: sink });
     // No schedule here: retrainings are started by hand, ticks only settle canaries.
     const canaryPolicy = { ...policyInput, triggers: { onAlerts: true }, gates: ['rmse <= champion * 100'], rollout: { strategy: 'canary', percent: 50, observeHours: 48 }, guardRails: { coolDownHours: 0, maxPerWeek: 100 } };
     /** Serves `hours` hours, ticking every 6 hours; returns the decisions taken. */
@@ -193,12 +196,29 @@ describe('ContinuousTrainer', () => {
     expect(strong).toMatchObject({ outcome: 'canary', championVersion: weak.version });
     const [promoted] = await run(120);
     expect(promoted).toMatchObject({ outcome: 'promoted', version: strong.version });
+    expect(resolved).toEqual(expect.arrayContaining(['retraining_gate_failed', 'retraining_failed', 'canary_rolled_back']));
     expect((await gyre.registry.resolve('demand@champion')).version).toBe(strong.version);
     expect((await services.serving.deployments.get('demand')).spec).toMatchObject({ strategy: 'single', variants: [{ model: 'demand@champion' }] });
     expect(await serveHours(now + HOUR, now + 3 * HOUR)).toEqual([String(strong.version), String(strong.version)]);
     const actions = (await services.serving.deployments.history('demand', 10)).map((c) => c.action);
     expect(actions.slice(0, 2)).toEqual(['canary-finish', 'canary']);
   }, 120_000);
+
+  it('retraining alerts go through monitoring: stored under retraining:<deployment>, deduplicated, delivered to listeners, resolved', async () => {
+    const sinkOverMonitoring = monitoringAlertSink(services.monitoring);
+    const seen: string[] = [];
+    const off = services.monitoring.onAlert((e) => void seen.push(`${e.type} ${e.alert.monitor} ${e.alert.rule}`));
+    const alert = { deployment: 'demand', rule: 'retraining_gate_failed', severity: 'warning' as const, title: 'challenger failed its gate', detail: {} };
+    await sinkOverMonitoring.raise(alert, now);
+    await sinkOverMonitoring.raise(alert, now + 1);
+    const firing = await services.monitoring.listAlerts({ monitor: 'retraining:demand', status: 'firing' });
+    expect(firing).toHaveLength(1);
+    expect(firing[0]).toMatchObject({ deployment: 'demand', rule: 'retraining_gate_failed', severity: 'warning', message: 'challenger failed its gate', raisedAt: now });
+    await sinkOverMonitoring.resolve('demand', ['retraining_gate_failed', 'retraining_failed'], now + 2);
+    expect(await services.monitoring.listAlerts({ monitor: 'retraining:demand', status: 'firing' })).toHaveLength(0);
+    expect(seen).toEqual(['alert.raised retraining:demand retraining_gate_failed', 'alert.resolved retraining:demand retraining_gate_failed']);
+    off();
+  });
 
   it('history is kept newest first with every decision', async () => {
     const events = await services.retraining.events('demand', 100);

@@ -20,12 +20,26 @@ import type { FeatureKind, LabelledRows } from './training-window.js';
 import type { DeploymentService } from '../serving/deployments/deployment-service.js';
 import { judgeCanary } from './canary-judge.js';
 
+/** An alert about a retraining (gate failed, retraining failed, canary rolled back). */
 export interface RetrainingAlert {
   deployment: string;
+  /** `retraining_gate_failed`, `retraining_failed`, `canary_rolled_back`. */
+  rule: string;
   severity: 'warning' | 'critical';
   title: string;
   detail: Record<string, unknown>;
 }
+
+/**
+ * Where retraining alerts go: the monitoring service stores, deduplicates and delivers them like
+ * monitor alerts (monitoringAlertSink); a promotion resolves the ones still firing.
+ */
+export interface RetrainingAlertSink {
+  raise(alert: RetrainingAlert, at: number): Promise<void>;
+  resolve(deployment: string, rules: string[], at: number): Promise<void>;
+}
+
+export const RETRAINING_ALERT_RULES = ['retraining_gate_failed', 'retraining_failed', 'canary_rolled_back'];
 
 export interface ContinuousTrainerDeps {
   gyre: Gyre;
@@ -36,8 +50,8 @@ export interface ContinuousTrainerDeps {
   clock?: () => number;
   /** After an alias moved: e.g. make the deployment manager reconcile now rather than at its next poll. */
   afterPromotion?: (deployment: string, version: number) => Promise<void>;
-  /** A failed gate or a failed retraining (the champion keeps serving). */
-  onAlert?: (alert: RetrainingAlert) => void;
+  /** A failed gate, a failed retraining, a rolled-back canary (the champion keeps serving). */
+  alerts?: RetrainingAlertSink;
 }
 
 /** What a monitoring alert must tell the trainer. */
@@ -109,7 +123,7 @@ export class ContinuousTrainer {
       return await this.run(policy, now, trigger);
     } catch (err) {
       const reason = `Retraining failed: ${(err as Error).message}`;
-      this.deps.onAlert?.({ deployment, severity: 'critical', title: `Retraining of ${deployment} failed; the champion keeps serving`, detail: { trigger, error: (err as Error).message } });
+      await this.deps.alerts?.raise({ deployment, rule: 'retraining_failed', severity: 'critical', title: `Retraining of ${deployment} failed; the champion keeps serving: ${(err as Error).message}`, detail: { trigger, error: (err as Error).message } }, now);
       return this.record(policy, now, trigger, 'failed', reason, { error: (err as Error).message });
     } finally {
       this.running.delete(deployment);
@@ -186,9 +200,10 @@ export class ContinuousTrainer {
     }
     if (result.promoted) {
       await this.deps.afterPromotion?.(p.deployment, result.registered!.version);
+      await this.deps.alerts?.resolve(p.deployment, RETRAINING_ALERT_RULES, now);
       return this.record(p, now, trigger, 'promoted', `Version ${result.registered!.version} beat version ${champion.version.version} on the last ${p.evaluationDays} days (${result.gate!.summary}) and now serves as @${p.alias}.`, detail, champion.version.version, result);
     }
-    this.deps.onAlert?.({ deployment: p.deployment, severity: 'warning', title: `Retrained challenger for ${p.deployment} failed its gate; version ${champion.version.version} keeps serving`, detail: { trigger, gate: result.gate } });
+    await this.deps.alerts?.raise({ deployment: p.deployment, rule: 'retraining_gate_failed', severity: 'warning', title: `Retrained challenger for ${p.deployment} failed its gate; version ${champion.version.version} keeps serving: ${result.gate!.summary}`, detail: { trigger, gate: result.gate } }, now);
     return this.record(p, now, trigger, 'rejected', `Version ${result.registered?.version} did not pass the gate: ${result.gate!.summary} Version ${champion.version.version} keeps serving.`, detail, champion.version.version, result);
   }
 
@@ -211,17 +226,18 @@ export class ContinuousTrainer {
     if (verdict.canaryWins === null) {
       if (now < started.at + 3 * p.rollout.observeHours * 3_600_000) return null; // keep observing
       await deployments.rollback(p.deployment, { ...ACTOR, reason: 'canary without enough labelled traffic' });
-      this.deps.onAlert?.({ deployment: p.deployment, severity: 'warning', title: `Canary of ${p.deployment} version ${started.version} rolled back: too little labelled traffic to judge`, detail });
+      await this.deps.alerts?.raise({ deployment: p.deployment, rule: 'canary_rolled_back', severity: 'warning', title: `Canary of ${p.deployment} version ${started.version} rolled back: too little labelled traffic to judge`, detail }, now);
       return this.record(p, now, CANARY_CHECK, 'rolled-back', `Version ${started.version} was rolled back: after ${(3 * p.rollout.observeHours).toFixed(0)} h there were too few labelled rows to judge it (${scores}).`, detail, started.championVersion, { runId: started.runId ?? '', registered: { version: started.version! } });
     }
     if (verdict.canaryWins) {
       await this.deps.gyre.registry.setAlias(p.model, p.alias, started.version!, { ...ACTOR, reason: `canary won: ${scores}` });
       await deployments.finishCanary(p.deployment, { ...ACTOR, reason: `canary of version ${started.version} won` });
       await this.deps.afterPromotion?.(p.deployment, started.version!);
+      await this.deps.alerts?.resolve(p.deployment, RETRAINING_ALERT_RULES, now);
       return this.record(p, now, CANARY_CHECK, 'promoted', `Canary version ${started.version} did no worse than version ${started.championVersion} on production labels (${scores}) and now serves as @${p.alias}.`, detail, started.championVersion, { runId: started.runId ?? '', registered: { version: started.version! } });
     }
     await deployments.rollback(p.deployment, { ...ACTOR, reason: `canary lost: ${scores}` });
-    this.deps.onAlert?.({ deployment: p.deployment, severity: 'warning', title: `Canary of ${p.deployment} version ${started.version} rolled back: worse than version ${started.championVersion} on production labels`, detail });
+    await this.deps.alerts?.raise({ deployment: p.deployment, rule: 'canary_rolled_back', severity: 'warning', title: `Canary of ${p.deployment} version ${started.version} rolled back: worse than version ${started.championVersion} on production labels (${scores})`, detail }, now);
     return this.record(p, now, CANARY_CHECK, 'rolled-back', `Canary version ${started.version} was worse than version ${started.championVersion} on production labels (${scores}); rolled back.`, detail, started.championVersion, { runId: started.runId ?? '', registered: { version: started.version! } });
   }
 

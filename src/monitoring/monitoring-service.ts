@@ -7,7 +7,7 @@
 import type { MonitoringStore } from './monitoring-store.js';
 import type { InferenceLogStore } from '../serving/inference-log/inference-log-store.js';
 import type { GyreModelManifest } from '../models/manifest.js';
-import type { Alert, MetricPoint, Monitor, MonitorSpec, SeriesPoint, WindowResult } from './monitors/entities.js';
+import type { Alert, MetricPoint, Monitor, MonitoringEventType, MonitorSpec, SeriesPoint, WindowResult } from './monitors/entities.js';
 import { checkMonitorName, checkMonitorSpec, initialState, performanceLag, scheduleOf } from './monitors/monitor-spec.js';
 import { dominantVersion, MAX_WINDOW_RECORDS, nextWindow } from './monitors/window-source.js';
 import { predictionOutput, windowRows } from './monitors/window-rows.js';
@@ -71,6 +71,25 @@ export class MonitoringService {
   /** Where alerts and failures are logged (the server's logger); silent until set. */
   useLog(log: MonitoringLog): void {
     this.log = log;
+  }
+
+  /**
+   * Alerts raised by other parts of Gyre (continuous training: a challenger failed its gate, a
+   * retraining failed) under a pseudo-monitor `source`: stored, deduplicated per source and rule,
+   * logged, delivered to listeners and webhooks exactly like a monitor's alerts. Null when already firing.
+   */
+  async raiseAlert(input: { source: string; deployment: string; rule: string; severity: Alert['severity']; message: string; value?: number | null; at?: number }): Promise<Alert | null> {
+    const at = input.at ?? this.now();
+    const alert = await this.deps.store.raiseAlert({ monitor: input.source, deployment: input.deployment, rule: input.rule, severity: input.severity, message: input.message, value: input.value ?? null, windowStart: null, at });
+    if (alert) await this.announce('alert.raised', alert);
+    return alert;
+  }
+
+  /** Resolves a firing alert raised with raiseAlert; null when none was firing. */
+  async resolveAlert(input: { source: string; rule: string; at?: number }): Promise<Alert | null> {
+    const alert = await this.deps.store.resolveAlert(input.source, input.rule, input.at ?? this.now());
+    if (alert) await this.announce('alert.resolved', alert);
+    return alert;
   }
 
   /** Subscribes to alerts raised and resolved in this process (e.g. a retraining policy); returns the unsubscribe function. */
@@ -220,8 +239,11 @@ export class MonitoringService {
         ? await this.deps.store.raiseAlert({ monitor: m.name, deployment: m.spec.deployment, rule, severity, message: state.message, value: state.value, windowStart, at: now })
         : await this.deps.store.resolveAlert(m.name, rule, now);
     if (!alert) return;
-    const type = state.state === 'firing' ? 'alert.raised' : 'alert.resolved';
-    this.log[type === 'alert.raised' ? (severity === 'info' ? 'info' : 'warn') : 'info']({ alert }, `${type}: ${m.name} ${rule}${type === 'alert.raised' ? ` — ${alert.message}` : ''}`);
+    await this.announce(state.state === 'firing' ? 'alert.raised' : 'alert.resolved', alert);
+  }
+
+  private async announce(type: MonitoringEventType, alert: Alert): Promise<void> {
+    this.log[type === 'alert.raised' ? (alert.severity === 'info' ? 'info' : 'warn') : 'info']({ alert }, `${type}: ${alert.monitor} ${alert.rule}${type === 'alert.raised' ? ` — ${alert.message}` : ''}`);
     await this.alerts.emit({ type, alert });
   }
 
