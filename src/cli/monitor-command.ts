@@ -4,6 +4,8 @@
  * GYRE_DATABASE_URL); against a remote server use the REST API /api/v1/monitors.
  */
 import type { Command } from 'commander';
+import { parseSuiteText } from '../data/suite-parser.js';
+import type { ExpectationSuite } from '../data/expectations.js';
 import { withGyre, printJson } from './context.js';
 import { table } from './format.js';
 import { driftReport } from '../monitoring/drift/drift-report.js';
@@ -125,6 +127,7 @@ interface CreateOptions {
   columns?: string[];
   test?: string[];
   predictionOutput?: string;
+  suite?: string;
   spec?: string;
   json?: boolean;
 }
@@ -176,6 +179,7 @@ function registerMonitorsCommands(monitor: Command): void {
     .option('--columns <names>', 'only these features are tested for drift', list)
     .option('--test <column=method[:threshold]>', 'override a column\'s drift test (repeatable)', collect)
     .option('--prediction-output <name>', 'the output read as the prediction')
+    .option('--suite <file.yaml>', "check the data suite's row-level expectations on every window (alert with --rule 'suite_failed > 0')")
     .option('--spec <file.json>', 'the whole monitor spec as JSON instead of the options')
     .option('--json', 'print JSON')
     .action(async (name: string, o: CreateOptions, cmd: Command) =>
@@ -284,8 +288,19 @@ function specFromOptions(o: CreateOptions): MonitorSpec {
     ...(o.columns ? { columns: o.columns } : {}),
     ...(o.test ? { perColumn: perColumn(o.test) } : {}),
     ...(o.predictionOutput ? { predictionOutput: o.predictionOutput } : {}),
+    ...(o.suite ? { suite: readSuite(o.suite) } : {}),
     rules: (o.rule ?? []).map(parseRule),
   };
+}
+
+function readSuite(file: string): ExpectationSuite {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw invalidArgument(`--suite ${file} cannot be read.`, { field: 'suite' });
+  }
+  return parseSuiteText(text, file);
 }
 
 function readSpec(file: string): MonitorSpec {

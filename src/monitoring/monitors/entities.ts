@@ -4,6 +4,7 @@
  * arrive — stores every figure as a time series, and raises alerts from its rules
  * (docs/monitoring.md, "Monitors").
  */
+import type { ExpectationSuite } from '../../data/expectations.js';
 import type { ColumnDriftOptions } from '../drift/column-drift.js';
 
 /** Time windows are aligned to multiples of `ms` since the epoch; count windows are consecutive runs of `rows` records. */
@@ -44,6 +45,8 @@ export interface MonitorSpec {
   perColumn?: Record<string, ColumnDriftOptions>;
   /** Share of drifted columns at which the window counts as dataset drift (default 0.5). */
   shareThreshold?: number;
+  /** A data suite whose row-level expectations are checked on every window (suite-checks.ts). */
+  suite?: ExpectationSuite;
   rules: Rule[];
 }
 

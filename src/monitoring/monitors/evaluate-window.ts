@@ -11,6 +11,7 @@ import type { SkippedColumn } from '../profiles/score-profile.js';
 import { datasetDrift } from '../drift/column-drift.js';
 import type { ColumnDrift } from '../drift/column-drift.js';
 import { featureQuality } from './data-quality.js';
+import { suiteMetrics } from './suite-checks.js';
 import { classificationMetrics, regressionMetrics } from './performance.js';
 import { predictionOutput, windowRows } from './window-rows.js';
 import type { WindowRows } from './window-rows.js';
@@ -77,6 +78,7 @@ export function evaluateWindow(records: readonly LabeledRecord[], manifest: Gyre
     metrics.push(point('dataset_drift_share', dataset.driftedShare), point('dataset_drift', dataset.drifted ? 1 : 0), point('drifted_columns', summary.driftedColumns.length));
   }
   metrics.push(...predictionDrift(rows, profile, spec));
+  if (spec.suite) metrics.push(...suiteMetrics(spec.suite, rows.features, rows.rows));
   if (withPerformance) metrics.push(...performanceOf(rows, manifest));
   return { rows: rows.rows, metrics, summary };
 }

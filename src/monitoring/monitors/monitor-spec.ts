@@ -3,6 +3,7 @@ import { invalidArgument } from '../../core/errors.js';
 import { DRIFT_METHODS } from '../drift/column-drift.js';
 import type { MonitorSpec, MonitorState } from './entities.js';
 import { checkRule } from './rules.js';
+import { checkSuite } from '../../data/suite-parser.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const DEFAULT_COUNT_SCHEDULE_MS = 60_000;
@@ -30,6 +31,8 @@ export function checkMonitorSpec(spec: MonitorSpec): void {
     if (o.method !== undefined && !DRIFT_METHODS.includes(o.method)) throw invalidArgument(`perColumn.${column}.method '${o.method}' is unknown; use one of ${DRIFT_METHODS.join(', ')}.`, { field: `perColumn.${column}` });
     if (o.threshold !== undefined && !(typeof o.threshold === 'number' && o.threshold >= 0)) throw invalidArgument(`perColumn.${column}.threshold must be a non-negative number.`, { field: `perColumn.${column}` });
   }
+  // Checked here (regexes included), so a bad suite fails at creation, not in every window.
+  if (spec.suite !== undefined) checkSuite(spec.suite, 'suite');
   if (!Array.isArray(spec.rules)) throw invalidArgument('"rules" is a list (it may be empty: figures are still recorded).', { field: 'rules' });
   spec.rules.forEach(checkRule);
 }
