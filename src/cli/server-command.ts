@@ -8,6 +8,7 @@ import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 import { ContinuousTrainer } from '../continuous-training/continuous-trainer.js';
 import { gyreOver } from '../sdk/gyre.js';
 import { monitoringAlertSink } from '../continuous-training/monitoring-alert-sink.js';
+import { servingAlertBridge } from '../serving/serving-alerts.js';
 import { MonitorRunner } from '../monitoring/monitor-runner.js';
 
 export const DEFAULT_PORT = 5000;
@@ -31,8 +32,12 @@ export function registerServerCommand(program: Command): void {
       });
       dispatcher.start();
       // Deployments load and serve in every server process (OIP at /v2, records at /api/v1/deployments/{name}/predict).
+      const servingAlerts = servingAlertBridge(services.monitoring, (err) => app.log.error({ err }, 'serving alert failed'));
       const manager = services.serving.start({
-        onEvent: (e) => app.log[e.type === 'model_load_failed' ? 'error' : 'info']({ event: e }, `deployment ${e.deployment}: ${e.type}`),
+        onEvent: (e) => {
+          app.log[e.type === 'model_load_failed' ? 'error' : 'info']({ event: e }, `deployment ${e.deployment}: ${e.type}`);
+          servingAlerts(e);
+        },
         onError: (err) => app.log.error({ err }, 'serving reconcile failed'),
       });
       // Continuous training: retraining schedules are checked every minute; a promotion is applied at once.
