@@ -8,6 +8,7 @@ import type { RegistryTables } from './registry-tables.js';
 import type { InferenceLogTables } from './inference-log-tables.js';
 import type { DeploymentTables } from './deployment-tables.js';
 import type { DataTables } from './data-tables.js';
+import type { PipelineTables } from './pipeline-tables.js';
 
 export interface ExperimentsTable {
   experiment_id: Generated<number>;
@@ -97,4 +98,4 @@ export interface TrackingTables {
  * Every table of the shared database. Each domain declares its tables in its own interface
  * (`registry-tables.ts`, `data-tables.ts`, ...) and is added here.
  */
-export interface Database extends TrackingTables, RegistryTables, DataTables, WebhookTables, InferenceLogTables, DeploymentTables {}
+export interface Database extends TrackingTables, RegistryTables, DataTables, WebhookTables, InferenceLogTables, DeploymentTables, PipelineTables {}

@@ -9,6 +9,7 @@ import { webhookTables } from './0004-webhooks.js';
 import { inferenceLogTables } from './0005-inference-log.js';
 import { deploymentTables } from './0006-deployments.js';
 import { dataTables } from './0003-data.js';
+import { pipelineTables } from './0007-pipelines.js';
 
 export interface Migration {
   id: string;
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '0004_webhooks', sqlite: webhookTables('sqlite'), postgres: webhookTables('postgres') },
   { id: '0005_inference_log', sqlite: inferenceLogTables('sqlite'), postgres: inferenceLogTables('postgres') },
   { id: '0006_deployments', sqlite: deploymentTables('sqlite'), postgres: deploymentTables('postgres') },
+  { id: '0007_pipelines', sqlite: pipelineTables('sqlite'), postgres: pipelineTables('postgres') },
 ];
