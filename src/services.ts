@@ -19,6 +19,8 @@ import { LocalModelsApi } from './models/models-api.js';
 import { openServing } from './serving/serving-services.js';
 import type { Serving } from './serving/serving-services.js';
 import { DataService } from './data/data-service.js';
+import { SqlPipelineStore } from './stores/sql/sql-pipeline-store.js';
+import type { PipelineStore } from './pipelines/pipeline-store.js';
 
 export interface Services {
   tracking: TrackingService;
@@ -37,6 +39,8 @@ export interface Services {
   metrics: Registry;
   /** Versioned datasets, profiles and validation. */
   data: DataService;
+  /** Pipeline runs, step states and the step cache (PipelineService runs them). */
+  pipelineStore: PipelineStore;
   close(): Promise<void>;
 }
 
@@ -61,6 +65,7 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
     runArtifacts,
     artifactStore: stores.artifacts,
     data: new DataService(stores.datasets, stores.artifacts),
+    pipelineStore: new SqlPipelineStore(stores.database.db),
     close: async () => {
       await serving.stop();
       await stores.close();

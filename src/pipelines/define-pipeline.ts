@@ -101,7 +101,7 @@ export function definePipeline(spec: PipelineSpec): Pipeline {
       map: s.map ?? null,
     };
   });
-  const definition = buildDefinition(spec.name, drafts, spec.module ?? null);
+  const definition = buildDefinition(spec.name, drafts, spec.module ?? null, null);
   const byDraft = new Map(spec.steps.map((s) => [s.name, s.run as StepFunction]));
   const functions = new Map(definition.steps.map((s) => [s.name, byDraft.get(s.mappedFrom ?? s.name)!]));
   return { definition, functions };

@@ -23,11 +23,10 @@ export interface RetryPolicy {
   backoffMs: number;
 }
 
-/** How a step runs. Function steps live in a module; shell and built-in steps are data. */
+/** How a step runs. Function steps live in a module (built-in kinds are function steps too); shell steps are data. */
 export type StepKind =
   | { type: 'function' }
-  | { type: 'shell'; cmd: string; cwd: string; deps: string[]; outs: string[]; gate: boolean }
-  | { type: 'builtin'; name: string };
+  | { type: 'shell'; cmd: string; cwd: string; deps: string[]; outs: string[]; gate: boolean };
 
 export interface StepDefinition {
   name: string;
@@ -57,6 +56,8 @@ export interface PipelineDefinition {
   steps: StepDefinition[];
   /** Where workers load function steps from (`import.meta.url` of the defining module). */
   module: string | null;
+  /** Folder that shell steps' paths are relative to (the YAML file's folder). */
+  root: string | null;
   /** Digest of the whole definition, shown on runs so a changed pipeline is visible. */
   digest: string;
 }

@@ -23,6 +23,8 @@ export interface DraftStep {
   when?: string | null | undefined;
   /** Fan-out: one copy of the step per item. */
   map?: readonly unknown[] | null | undefined;
+  /** What names each copy (`step@<name>`); the items themselves by default. */
+  mapNames?: readonly unknown[] | undefined;
 }
 
 const STEP_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
@@ -37,6 +39,7 @@ export function buildDefinition(
   pipeline: string,
   drafts: DraftStep[],
   module: string | null,
+  root: string | null,
   expandItem: (draft: DraftStep, item: unknown) => DraftStep = (d) => d,
 ): PipelineDefinition {
   if (!STEP_NAME.test(pipeline)) throw invalidArgument(`Pipeline name '${pipeline}' may hold only letters, digits, '_' and '-'.`, { pipeline });
@@ -58,7 +61,7 @@ export function buildDefinition(
     if (d.map.length === 0) throw invalidArgument(`Step '${d.name}' maps over an empty list; give it at least one item or drop the map.`, { step: d.name });
     const names: string[] = [];
     d.map.forEach((item, i) => {
-      const name = mappedName(d.name, item, i);
+      const name = mappedName(d.name, d.mapNames ? d.mapNames[i] : item, i);
       if (names.includes(name)) throw invalidArgument(`Step '${d.name}' maps over the item ${JSON.stringify(item)} twice; items must be distinct.`, { step: d.name });
       names.push(name);
       expanded.push({ ...expandItem(d, item), name, map: null, mappedFrom: d.name, item });
@@ -116,7 +119,7 @@ export function buildDefinition(
   });
   const ordered = topologicalOrder(steps);
   const digest = digestOf(ordered.map((s) => ({ ...s, kind: s.kind })));
-  return { name: pipeline, steps: ordered, module, digest };
+  return { name: pipeline, steps: ordered, module, root, digest };
 }
 
 /** Kahn's algorithm keeping the written order among ready steps; a cycle is refused with its path. */

@@ -8,7 +8,7 @@ export interface PipelineStoreFixture {
   cleanup(): Promise<void>;
 }
 
-const definition = { name: 'p', steps: [], module: null, digest: 'sha256:0' };
+const definition = { name: 'p', steps: [], module: null, root: null, digest: 'sha256:0' };
 const run = (runId: string, createdAt = Date.now(), pipeline = 'p'): PipelineRun => ({
   runId, pipeline, status: 'running', trackingRunId: `t-${runId}`, definition, trigger: 'manual', force: false, cancelRequested: false, error: null, createdAt, endedAt: null,
 });

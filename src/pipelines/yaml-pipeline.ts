@@ -54,14 +54,14 @@ export function yamlDefinition(doc: unknown, root: string, defaultName: string):
       const values = Array.isArray(items) ? items : Object.values(items as Obj);
       // Each item is drafted with its own substituted command and paths, then mapped by name.
       const base = draftShellStep(stepName, node.do, root, params, null);
-      drafts.push({ ...base, map: list.map((key, i) => ({ key, value: values[i] })) });
+      drafts.push({ ...base, map: list.map((key, i) => ({ key, value: values[i] })), mapNames: list });
       continue;
     }
     drafts.push(draftShellStep(stepName, node, root, params, null));
   }
   wireDepsToOuts(drafts);
   const stepNodes = stepsNode as Obj;
-  return buildDefinition(name, drafts, null, (draft, item) => {
+  return buildDefinition(name, drafts, null, root, (draft, item) => {
     const { key, value } = item as { key: unknown; value: unknown };
     const node = stepNodes[draft.name] as Obj;
     const expanded = draftShellStep(draft.name, node.do, root, params, { key, value });
