@@ -66,7 +66,7 @@ export interface FunctionStepSpec<S extends ParamSchema = ParamSchema, I extends
 }
 
 /** Declares one step; an identity function so TypeScript infers params, inputs and outputs. */
-export function step<S extends ParamSchema = {}, I extends string = never, O extends string = never>(spec: FunctionStepSpec<S, I, O>): FunctionStepSpec<S, I, O> {
+export function step<const S extends ParamSchema = {}, I extends string = never, O extends string = never>(spec: FunctionStepSpec<S, I, O>): FunctionStepSpec<S, I, O> {
   return spec;
 }
 
