@@ -4,3 +4,4 @@ export { openServices } from './services.js';
 export type { Services } from './services.js';
 export { resolveConfig } from './core/config.js';
 export type { GyreConfig } from './core/config.js';
+export * from './pipelines/index.js';

@@ -12,6 +12,7 @@ import { registerDeployCommand } from './deploy-command.js';
 import { registerDataCommand } from './data-command.js';
 import { registerMonitorCommand } from './monitor-command.js';
 import { registerTrainCommand } from './train-command.js';
+import { registerPipelinesCommand, registerWorkerCommand } from './pipelines-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('gyre')
@@ -31,6 +32,8 @@ export function buildProgram(): Command {
   registerDataCommand(program);
   registerTrainCommand(program);
   registerMonitorCommand(program);
+  registerPipelinesCommand(program);
+  registerWorkerCommand(program);
   return program;
 }
 
