@@ -21,6 +21,8 @@ import type { Serving } from './serving/serving-services.js';
 import { DataService } from './data/data-service.js';
 import { SqlPipelineStore } from './stores/sql/sql-pipeline-store.js';
 import type { PipelineStore } from './pipelines/pipeline-store.js';
+import { SqlScheduleStore } from './stores/sql/sql-schedule-store.js';
+import type { ScheduleStore } from './pipelines/schedules/schedule-store.js';
 
 export interface Services {
   tracking: TrackingService;
@@ -41,6 +43,8 @@ export interface Services {
   data: DataService;
   /** Pipeline runs, step states and the step cache (PipelineService runs them). */
   pipelineStore: PipelineStore;
+  /** Pipeline schedules and event triggers. */
+  scheduleStore: ScheduleStore;
   close(): Promise<void>;
 }
 
@@ -66,6 +70,7 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
     artifactStore: stores.artifacts,
     data: new DataService(stores.datasets, stores.artifacts),
     pipelineStore: new SqlPipelineStore(stores.database.db),
+    scheduleStore: new SqlScheduleStore(stores.database.db),
     close: async () => {
       await serving.stop();
       await stores.close();

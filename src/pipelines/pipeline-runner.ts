@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { newRunId } from '../core/ids.js';
-import { toGyreError } from '../core/errors.js';
+import { alreadyExists, toGyreError } from '../core/errors.js';
 import type { OutputArtifact, PipelineDefinition, PipelineRun, PipelineRunStatus, StepDefinition, StepState, StepStatus } from './entities.js';
 import { TERMINAL_STEP_STATUSES } from './entities.js';
 import type { PipelineEnv, StepRequest } from './step-execution.js';
@@ -31,6 +31,11 @@ export interface RunOptions {
   concurrency?: number;
   /** Called as each step reaches a final state (the CLI's live status). */
   onStep?: (state: StepState) => void;
+  /**
+   * The run's id, when the caller derives it (a schedule's fire time, a trigger's event): a second
+   * start with the same id is ALREADY_EXISTS and runs nothing, which makes schedulers idempotent.
+   */
+  runId?: string;
   /** Called once the run is recorded, before any step starts. */
   onStart?: (run: PipelineRun) => void;
 }
@@ -48,8 +53,12 @@ const CANCEL_POLL_MS = 250;
 
 export async function runPipeline(env: PipelineEnv, dispatcher: StepDispatcher, definition: PipelineDefinition, opts: RunOptions = {}): Promise<PipelineRunResult> {
   const { tracking } = env.services;
+  const runId = opts.runId ?? newRunId();
+  if (opts.runId) {
+    const existing = await env.store.getRun(runId).catch(() => null);
+    if (existing) throw alreadyExists(`Pipeline run '${runId}' was already started (${existing.status}).`, { runId });
+  }
   const experiment = await tracking.ensureExperiment(opts.experiment ?? `pipeline:${definition.name}`);
-  const runId = newRunId();
   const parent = await tracking.createRun({
     experimentId: experiment.experimentId,
     runName: `${definition.name}`,
@@ -62,7 +71,13 @@ export async function runPipeline(env: PipelineEnv, dispatcher: StepDispatcher, 
   const run: PipelineRun = {
     runId, pipeline: definition.name, status: 'running', trackingRunId: parent.info.runId, definition, trigger: opts.trigger ?? 'manual', force: opts.force === true, cancelRequested: false, error: null, createdAt: Date.now(), endedAt: null,
   };
-  await env.store.createRun(run, definition.steps.map((s) => pendingState(runId, s.name)));
+  try {
+    await env.store.createRun(run, definition.steps.map((s) => pendingState(runId, s.name)));
+  } catch (err) {
+    // Lost a race for a derived run id: the winner's run is the one; ours never started.
+    await tracking.endRun(run.trackingRunId, 'KILLED');
+    throw err;
+  }
   opts.onStart?.(run);
   return coordinate(env, dispatcher, run, opts);
 }

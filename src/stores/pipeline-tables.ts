@@ -56,7 +56,17 @@ export interface PipelineScheduleFiresTable {
   recorded_at: number;
 }
 
+export interface PipelineTriggersTable {
+  name: string;
+  pipeline_file: string;
+  source: string;
+  filter: string;
+  event_cursor: number;
+  created_at: number;
+}
+
 export interface PipelineTables {
+  pipeline_triggers: PipelineTriggersTable;
   pipeline_runs: PipelineRunsTable;
   pipeline_steps: PipelineStepsTable;
   pipeline_cache: PipelineCacheTable;

@@ -1,4 +1,4 @@
-/** 0007: pipeline runs, their step states, the step cache index, schedules and their fires. */
+/** 0007: pipeline runs, their step states, the step cache index, schedules, their fires, and triggers. */
 import type { Dialect } from '../sql/sql-text.js';
 
 export const pipelineTables = (d: Dialect): string => {
@@ -62,6 +62,15 @@ CREATE TABLE pipeline_schedule_fires (
   run_id TEXT,
   recorded_at ${big} NOT NULL,
   PRIMARY KEY (schedule, fire_at)
+);
+-- Event triggers (registry, dataset, monitoring alerts) and how far each has read its source.
+CREATE TABLE pipeline_triggers (
+  name TEXT PRIMARY KEY,
+  pipeline_file TEXT NOT NULL,
+  source TEXT NOT NULL,
+  filter TEXT NOT NULL,
+  event_cursor ${big} NOT NULL,
+  created_at ${big} NOT NULL
 );
 `;
 };
