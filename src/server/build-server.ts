@@ -18,6 +18,7 @@ import { oipPlugin } from './oip/oip-routes.js';
 import { lazyServedModels } from '../serving/served-models.js';
 import { registerMetrics } from './http-metrics.js';
 import { registerDataRoutes } from './routes/data-routes.js';
+import { registerPipelineRoutes } from '../pipelines/pipeline-routes.js';
 import { mlflowPlugin } from './mlflow-compat/mlflow-plugin.js';
 import { GYRE_VERSION } from '../core/version.js';
 import { ResponseCache } from './response-cache.js';
@@ -72,6 +73,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       registerRegistryRoutes(api, services.registry);
       registerModelRoutes(api, services.models);
       registerDeploymentRoutes(api, services.serving.deployments, services.serving.inferenceLog, services.serving.manager);
+      registerPipelineRoutes(api, services);
     },
     { prefix: '/api/v1' },
   );
