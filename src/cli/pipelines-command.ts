@@ -12,6 +12,7 @@ import { renderStatusGraph, STATUS_MARK } from '../pipelines/status-graph.js';
 import type { PipelineRunResult } from '../pipelines/pipeline-runner.js';
 import type { StepState } from '../pipelines/entities.js';
 import { distributedDispatcherFromEnv } from '../pipelines/distributed/dispatcher-from-env.js';
+import { registerPipelineScheduleCommands } from './pipelines-schedule-command.js';
 
 /** Pipelines run against the local stores (GYRE_HOME / GYRE_DATABASE_URL), like `gyre deploy`. */
 export async function withPipelines<T>(cmd: Command, fn: (p: PipelineService) => Promise<T>): Promise<T> {
@@ -113,6 +114,7 @@ export function registerPipelinesCommand(program: Command): void {
         console.log(`cancellation of ${runId} requested`);
       }),
     );
+  registerPipelineScheduleCommands(pipelines);
 }
 
 /** `gyre worker`: executes pipeline steps from the BullMQ queues on GYRE_REDIS_URL until stopped. */
