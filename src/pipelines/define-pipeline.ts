@@ -53,6 +53,8 @@ export interface FunctionStepSpec<S extends ParamSchema = ParamSchema, I extends
   after?: string[];
   retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
+  /** Never reuse a cached result: for steps that read something outside their inputs (files, services). */
+  alwaysRun?: boolean;
   /** `step.output` that must be truthy (a gate) for this step to run; otherwise it is skipped. */
   when?: string;
   /** Fan-out: run one copy per item (`ctx.item`); a step reading this one's output gets an array (fan-in). */
@@ -97,6 +99,7 @@ export function definePipeline(spec: PipelineSpec): Pipeline {
       after: s.after ?? [],
       retry: s.retry,
       timeoutMs: s.timeoutMs ?? null,
+      alwaysRun: s.alwaysRun === true,
       when: s.when ?? null,
       map: s.map ?? null,
     };

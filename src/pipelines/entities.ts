@@ -43,6 +43,8 @@ export interface StepDefinition {
   codeDigest: string;
   retry: RetryPolicy;
   timeoutMs: number | null;
+  /** Never served from the cache (its result depends on something outside its inputs, e.g. a data file). */
+  alwaysRun: boolean;
   /** Run only when this upstream output is truthy (for shell gates: the gate command exited 0). */
   when: OutputRef | null;
   /** The step this one was expanded from by `map`/`foreach`, and its item. */

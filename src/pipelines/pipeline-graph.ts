@@ -19,6 +19,7 @@ export interface DraftStep {
   after: string[];
   retry?: Partial<RetryPolicy> | undefined;
   timeoutMs?: number | null | undefined;
+  alwaysRun?: boolean | undefined;
   /** `step.output` that must be truthy for this step to run. */
   when?: string | null | undefined;
   /** Fan-out: one copy of the step per item. */
@@ -112,6 +113,7 @@ export function buildDefinition(
       codeDigest: sha256(d.code),
       retry,
       timeoutMs,
+      alwaysRun: d.alwaysRun === true,
       when: when ? when.refs[0]! : null,
       mappedFrom: d.mappedFrom,
       item: d.item,

@@ -143,7 +143,7 @@ async function coordinate(env: PipelineEnv, dispatcher: StepDispatcher, run: Pip
             const inputs: Record<string, OutputArtifact[]> = {};
             for (const [name, refs] of Object.entries(step.inputs)) inputs[name] = refs.map((r) => (outputs.get(r.step) ?? []).find((o) => o.name === r.output)!);
             const { cacheKey, inputDigests } = cacheKeyOf(definition, step, inputs);
-            const hit = run.force ? null : await env.store.lookupCache(run.pipeline, step.name, cacheKey);
+            const hit = run.force || step.alwaysRun ? null : await env.store.lookupCache(run.pipeline, step.name, cacheKey);
             if (hit) {
               // Shell steps' outs are checked out into the workspace, as `dvc repro` leaves them.
               if (step.kind.type === 'shell') for (const out of hit.outputs.filter((o) => o.kind !== 'value')) await restorePath(env.services.artifactStore, out, path.resolve(definition.root ?? '.', out.name));

@@ -112,6 +112,8 @@ function draftShellStep(name: string, node: unknown, root: string, params: Param
     after: stringList(name, 'after', node.after),
     retry,
     timeoutMs: node.timeout === undefined ? null : parseDuration(name, 'timeout', node.timeout),
+    // DVC's always_changed: the stage reads something its deps do not capture.
+    alwaysRun: node.always_changed === true,
     when: typeof node.when === 'string' ? (node.when.includes('.') ? node.when : `${node.when}.${GATE_OUTPUT}`) : null,
     map: null,
   };
