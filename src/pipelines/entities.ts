@@ -71,8 +71,10 @@ export interface OutputArtifact {
   /** `sha256:<hex>` of the bytes (for folders: of their manifest). */
   digest: string;
   size: number;
-  /** Path in the artifact store (content-addressed). */
+  /** Path in the artifact store (content-addressed); empty for values kept inline. */
   storePath: string;
+  /** Small JSON values live in the database with their step (no artifact write per step); see step-outputs.ts. */
+  inline?: string;
 }
 
 export interface StepState {

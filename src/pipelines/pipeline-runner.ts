@@ -5,6 +5,7 @@
  * tracking run. The store is the truth; this loop only reads and writes it.
  */
 import path from 'node:path';
+import { setMaxListeners } from 'node:events';
 import { newRunId } from '../core/ids.js';
 import { alreadyExists, toGyreError } from '../core/errors.js';
 import type { OutputArtifact, PipelineDefinition, PipelineRun, PipelineRunStatus, StepDefinition, StepState, StepStatus } from './entities.js';
@@ -92,6 +93,8 @@ async function coordinate(env: PipelineEnv, dispatcher: StepDispatcher, run: Pip
   const outputs = new Map<string, OutputArtifact[]>();
   const errors = new Map<string, string>();
   const cancel = new AbortController();
+  // Every running step listens on this one signal.
+  setMaxListeners(0, cancel.signal);
   const poll = setInterval(() => {
     env.store.getRun(run.runId).then((r) => r.cancelRequested && cancel.abort(), () => {});
   }, CANCEL_POLL_MS);

@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import { streamToBuffer } from '../models/stream-to-buffer.js';
-import { GyreError, invalidArgument } from '../core/errors.js';
+import { GyreError, invalidArgument, isGyreError } from '../core/errors.js';
 import type { Services } from '../services.js';
 import type { PipelineDefinition, PipelineRun, StepState } from './entities.js';
 import type { Pipeline, StepFunction } from './define-pipeline.js';
@@ -64,8 +64,14 @@ export class PipelineService {
     const state = await this.store.getStep(runId, step);
     const trackingRunId = state.trackingRunId ?? state.cachedFromRunId;
     if (!trackingRunId) throw new GyreError('INVALID_STATE', `Step '${step}' of run '${runId}' has not run (${state.status}${state.error ? `: ${state.error}` : ''}); it has no log.`, { runId, step, status: state.status });
-    const stream = await this.services.runArtifacts.download(trackingRunId, STEP_LOG_ARTIFACT);
-    return (await streamToBuffer(stream)).toString('utf8');
+    try {
+      const stream = await this.services.runArtifacts.download(trackingRunId, STEP_LOG_ARTIFACT);
+      return (await streamToBuffer(stream)).toString('utf8');
+    } catch (err) {
+      // Steps that print nothing store no log.
+      if (isGyreError(err) && err.code === 'NOT_FOUND') return '';
+      throw err;
+    }
   }
 
   private async functionsFor(run: PipelineRun): Promise<ReadonlyMap<string, StepFunction>> {

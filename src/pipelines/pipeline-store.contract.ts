@@ -40,6 +40,17 @@ export function pipelineStoreContract(name: string, make: () => Promise<Pipeline
       expect(await f.store.getStep('r2', 's')).toMatchObject({ status: 'succeeded', worker: 'w1', attempt: 1, outputs, inputDigests: { a: ['sha256:2'] }, endedAt: 5 });
     });
 
+    it('finishes a running step and indexes its cache entry in one go; a step not running is left alone', async () => {
+      await f.store.createRun(run('r4'), [pending('s')]);
+      const entry = { pipeline: 'p4', step: 's', cacheKey: 'k4', outputs: [], trackingRunId: 't', createdAt: 1 };
+      expect(await f.store.finishStep('r4', 's', { status: 'succeeded', endedAt: 3 }, entry)).toBe(false);
+      expect(await f.store.lookupCache('p4', 's', 'k4')).toBeNull();
+      await f.store.updateStep('r4', 's', { status: 'running' }, ['pending']);
+      expect(await f.store.finishStep('r4', 's', { status: 'succeeded', endedAt: 3 }, entry)).toBe(true);
+      expect((await f.store.getStep('r4', 's')).status).toBe('succeeded');
+      expect(await f.store.lookupCache('p4', 's', 'k4')).toEqual(entry);
+    });
+
     it('ends a run once; cancelling an ended run is INVALID_STATE', async () => {
       await f.store.createRun(run('r3'), []);
       await f.store.requestCancel('r3');

@@ -22,6 +22,11 @@ export interface PipelineStore {
    * delivered the same step cannot both claim or both finish it). True when it applied.
    */
   updateStep(runId: string, step: string, patch: StepPatch, onlyFrom?: readonly StepStatus[]): Promise<boolean>;
+  /**
+   * Ends a running step and, for a success, indexes its outputs in the cache — one transaction, so
+   * a step is never succeeded without its cache entry (and a step costs one commit fewer).
+   */
+  finishStep(runId: string, step: string, patch: StepPatch, cache: CacheEntry | null): Promise<boolean>;
   lookupCache(pipeline: string, step: string, cacheKey: string): Promise<CacheEntry | null>;
   /** Idempotent: the first entry for a key wins (equal keys mean equal outputs). */
   putCache(entry: CacheEntry): Promise<void>;

@@ -47,9 +47,8 @@ export async function executeStep(env: PipelineEnv, run: PipelineRun, req: StepR
   if (previous.status !== 'pending' && previous.status !== 'running') return previous;
   const { tracking } = env.services;
   if (previous.trackingRunId) await supersede(env, previous.trackingRunId);
-  const parent = await tracking.getRun(run.trackingRunId);
   const trackingRun = await tracking.createRun({
-    experimentId: parent.info.experimentId,
+    experimentId: await experimentOf(env, run),
     parentRunId: run.trackingRunId,
     runName: step.name,
     tags: [
@@ -66,7 +65,6 @@ export async function executeStep(env: PipelineEnv, run: PipelineRun, req: StepR
     return env.store.getStep(run.runId, step.name);
   }
   const params = Object.entries(step.params).map(([key, value]) => ({ key, value: typeof value === 'string' ? value : JSON.stringify(value) }));
-  if (params.length) await tracking.logBatch(trackingRunId, { params });
 
   const log = new StepLog();
   let outputs: OutputArtifact[] | null = null;
@@ -88,20 +86,36 @@ export async function executeStep(env: PipelineEnv, run: PipelineRun, req: StepR
       if (failure instanceof StepCancelled || cancel.aborted) break;
     }
   }
-  await env.services.runArtifacts.upload(trackingRunId, STEP_LOG_ARTIFACT, log.text());
+  // A step that printed nothing has no log artifact (one artifact write fewer per no-op step).
+  const logText = log.text();
+  if (logText) await env.services.runArtifacts.upload(trackingRunId, STEP_LOG_ARTIFACT, logText);
   const endedAt = Date.now();
+  // Params and the outputs' lineage go in one batch: each write is a commit, and commits are what a step costs.
+  const tags = outputs ? [{ key: 'gyre.pipeline.outputs', value: JSON.stringify(outputs.map((o) => ({ name: o.name, digest: o.digest }))) }] : [];
+  if (params.length || tags.length) await tracking.logBatch(trackingRunId, { params, tags });
   if (outputs) {
-    await env.store.putCache({ pipeline: run.pipeline, step: step.name, cacheKey: req.cacheKey, outputs, trackingRunId, createdAt: endedAt });
-    await tracking.setTag(trackingRunId, 'gyre.pipeline.outputs', JSON.stringify(outputs.map((o) => ({ name: o.name, digest: o.digest }))));
     await tracking.endRun(trackingRunId, 'FINISHED', endedAt);
-    await env.store.updateStep(run.runId, step.name, { status: 'succeeded', outputs, endedAt, error: null }, ['running']);
+    const cache = { pipeline: run.pipeline, step: step.name, cacheKey: req.cacheKey, outputs, trackingRunId, createdAt: endedAt };
+    await env.store.finishStep(run.runId, step.name, { status: 'succeeded', outputs, endedAt, error: null }, cache);
   } else {
     const cancelled = cancel.aborted || failure instanceof StepCancelled;
     const error = cancelled ? 'cancelled' : (failure?.message ?? 'failed');
     await tracking.endRun(trackingRunId, cancelled ? 'KILLED' : 'FAILED', endedAt);
-    await env.store.updateStep(run.runId, step.name, { status: cancelled ? 'cancelled' : 'failed', error, endedAt }, ['running']);
+    await env.store.finishStep(run.runId, step.name, { status: cancelled ? 'cancelled' : 'failed', error, endedAt }, null);
   }
   return env.store.getStep(run.runId, step.name);
+}
+
+// The parent run's experiment never changes; reading it once per pipeline run saves a query per step.
+const experiments = new Map<string, string>();
+async function experimentOf(env: PipelineEnv, run: PipelineRun): Promise<string> {
+  let id = experiments.get(run.trackingRunId);
+  if (id === undefined) {
+    id = (await env.services.tracking.getRun(run.trackingRunId)).info.experimentId;
+    if (experiments.size > 1000) experiments.clear();
+    experiments.set(run.trackingRunId, id);
+  }
+  return id;
 }
 
 /** The tracking run of an attempt whose worker died mid-step: marked KILLED, never FINISHED. */

@@ -21,13 +21,21 @@ async function putBytes(artifacts: ArtifactStore, bytes: Uint8Array): Promise<{ 
   return { digest, storePath };
 }
 
+/**
+ * Values up to this size are kept inline in the step's database row: an artifact write (file,
+ * fsync, pointer) per small output was most of an executed step's cost (bench/pipelines.js).
+ */
+export const INLINE_VALUE_LIMIT = 4096;
+
 export async function putValue(artifacts: ArtifactStore, name: string, value: unknown): Promise<OutputArtifact> {
   const text = JSON.stringify(value === undefined ? null : value);
   const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= INLINE_VALUE_LIMIT) return { name, kind: 'value', size: bytes.length, digest: sha256(bytes), storePath: '', inline: text };
   return { name, kind: 'value', size: bytes.length, ...(await putBytes(artifacts, bytes)) };
 }
 
 export async function readBytes(artifacts: ArtifactStore, out: OutputArtifact): Promise<Buffer> {
+  if (out.inline !== undefined) return Buffer.from(out.inline, 'utf8');
   try {
     return await streamToBuffer(await artifacts.get(out.storePath));
   } catch (err) {

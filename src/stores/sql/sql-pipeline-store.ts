@@ -123,16 +123,24 @@ export class SqlPipelineStore implements PipelineStore {
     return toStep(row);
   }
 
-  async updateStep(runId: string, step: string, patch: StepPatch, onlyFrom?: readonly StepStatus[]): Promise<boolean> {
+  async updateStep(runId: string, step: string, patch: StepPatch, onlyFrom?: readonly StepStatus[], db: Kysely<Database> = this.db): Promise<boolean> {
     const set: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(patch)) {
       const column = COLUMN_OF[key as keyof StepPatch];
       set[column] = key === 'outputs' || key === 'inputDigests' ? JSON.stringify(value) : value;
     }
-    let q = this.db.updateTable('pipeline_steps').set(set).where('run_id', '=', runId).where('step', '=', step);
+    let q = db.updateTable('pipeline_steps').set(set).where('run_id', '=', runId).where('step', '=', step);
     if (onlyFrom) q = q.where('status', 'in', [...onlyFrom]);
     const r = await q.executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
+  }
+
+  async finishStep(runId: string, step: string, patch: StepPatch, cache: CacheEntry | null): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const ended = await this.updateStep(runId, step, patch, ['running'], trx);
+      if (ended && cache) await this.putCache(cache, trx);
+      return ended;
+    });
   }
 
   async lookupCache(pipeline: string, step: string, cacheKey: string): Promise<CacheEntry | null> {
@@ -141,8 +149,8 @@ export class SqlPipelineStore implements PipelineStore {
     return { pipeline: row.pipeline, step: row.step, cacheKey: row.cache_key, outputs: JSON.parse(row.outputs), trackingRunId: row.tracking_run_id, createdAt: Number(row.created_at) };
   }
 
-  async putCache(e: CacheEntry): Promise<void> {
-    await this.db
+  async putCache(e: CacheEntry, db: Kysely<Database> = this.db): Promise<void> {
+    await db
       .insertInto('pipeline_cache')
       .values({ pipeline: e.pipeline, step: e.step, cache_key: e.cacheKey, outputs: JSON.stringify(e.outputs), tracking_run_id: e.trackingRunId, created_at: e.createdAt })
       .onConflict((oc) => oc.columns(['pipeline', 'step', 'cache_key']).doNothing())
