@@ -91,3 +91,28 @@ describe('gyre pipelines with a failing step and bad input', () => {
     expect(gyre('pipelines', 'list', '--pipeline', 'typo', '--json').stdout.trim()).toBe('[]');
   });
 });
+
+describe('gyre pipelines run on a TypeScript pipeline (compiled module)', () => {
+  it('loads definePipeline(...) from the module, runs it, and caches it on the next run', () => {
+    const dist = new URL('../../dist/index.js', import.meta.url).href;
+    const file = path.join(project, 'typed.mjs');
+    fs.writeFileSync(
+      file,
+      `import { definePipeline, step } from '${dist}';
+export const typed = definePipeline({
+  name: 'typed',
+  module: import.meta.url,
+  steps: [
+    step({ name: 'numbers', outputs: ['xs'], params: { n: { type: 'number', default: 4 } }, run: ({ params }) => ({ xs: Array.from({ length: params.n }, (_, i) => i) }) }),
+    step({ name: 'sum', inputs: { xs: 'numbers.xs' }, outputs: ['total'], run: ({ inputs, log }) => { log('summing', inputs.xs.length); return { total: inputs.xs.reduce((a, b) => a + b, 0) }; } }),
+  ],
+});
+`,
+    );
+    const first = runJson(file);
+    expect(first.code, first.stderr).toBe(0);
+    expect(statuses(first.out)).toEqual({ numbers: 'succeeded', sum: 'succeeded' });
+    expect(gyre('pipelines', 'logs', first.out.runId, 'sum').stdout).toContain('summing 4');
+    expect(statuses(runJson(file).out)).toEqual({ numbers: 'cached', sum: 'cached' });
+  });
+});
