@@ -105,4 +105,30 @@ steps:
       await dispatcher.close();
     }
   }, 120_000);
+
+  it('cancels a distributed run: the worker stops the running command, queued steps are cancelled', async () => {
+    // Replace the killed worker so two are running again.
+    workers.push(await startWorkerProcess(home, env));
+    const file = path.join(project, 'long.yaml');
+    fs.writeFileSync(file, 'name: long\nsteps:\n  wait:\n    cmd: sleep 60\n  after:\n    cmd: echo never\n    after: [wait]\n');
+    const pipelines = new PipelineService(services, services.pipelineStore, 'coordinator');
+    const dispatcher = await BullmqDispatcher.connect(pipelines.env, redisUrl!, prefix);
+    try {
+      const running = pipelines.run(loadYamlPipeline(file), { dispatcher });
+      let runId: string | undefined;
+      for (let i = 0; i < 200 && !runId; i++) {
+        const [run] = await pipelines.list({ pipeline: 'long', limit: 1 });
+        const steps = run ? await pipelines.store.getSteps(run.runId) : [];
+        if (steps.some((s) => s.step === 'wait' && s.status === 'running')) runId = run!.runId;
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(runId).toBeDefined();
+      await pipelines.cancel(runId!);
+      const result = await running;
+      expect(result.status).toBe('cancelled');
+      expect(Object.fromEntries(result.steps.map((s) => [s.step, s.status]))).toEqual({ wait: 'cancelled', after: 'cancelled' });
+    } finally {
+      await dispatcher.close();
+    }
+  }, 60_000);
 });

@@ -32,6 +32,9 @@ export class BullmqDispatcher implements StepDispatcher {
       await Promise.allSettled([queue.close(), events.close()]);
       throw new GyreError('UNAVAILABLE', `Cannot reach Redis at ${url}: ${(err as Error).message}. Start Redis or unset GYRE_REDIS_URL to run steps in process.`, { url });
     }
+    // Every step in flight waits on these two emitters (job.waitUntilFinished adds listeners).
+    queue.setMaxListeners(0);
+    events.setMaxListeners(0);
     return new BullmqDispatcher(queue, events);
   }
 
