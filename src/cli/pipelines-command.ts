@@ -56,7 +56,7 @@ export function registerPipelinesCommand(program: Command): void {
             force: o.force === true,
             concurrency: o.concurrency,
             ...(dispatcher ? { dispatcher } : {}),
-            ...(o.json ? {} : { onStart: (run) => console.log(`pipeline ${run.pipeline}: run ${run.runId}${dispatcher ? ' (on gyre workers)' : ''}`), onStep: (s) => console.log(`  ${STATUS_MARK[s.status]} ${s.step} ${s.status}${s.error ? `: ${s.error}` : ''}`) }),
+            ...(o.json ? {} : { onStart: (run) => console.log(`pipeline ${run.pipeline}: run ${run.runId}${dispatcher ? ' — steps go to gyre worker processes via GYRE_REDIS_URL (start one with \'gyre worker\' if none runs; --local runs here)' : ''}`), onStep: (s) => console.log(`  ${STATUS_MARK[s.status]} ${s.step} ${s.status}${s.error ? `: ${s.error}` : ''}`) }),
           });
           if (o.json) printJson(summary(result));
           else {

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { GyreError } from '../core/errors.js';
+import { TAG_PARENT_RUN_ID } from '../tracking/entities.js';
 import type { Services } from '../services.js';
 import type { OutputArtifact, PipelineRun, StepDefinition, StepState } from './entities.js';
 import type { PipelineStore } from './pipeline-store.js';
@@ -49,9 +50,10 @@ export async function executeStep(env: PipelineEnv, run: PipelineRun, req: StepR
   if (previous.trackingRunId) await supersede(env, previous.trackingRunId);
   const trackingRun = await tracking.createRun({
     experimentId: await experimentOf(env, run),
-    parentRunId: run.trackingRunId,
     runName: step.name,
+    // The parent tag set directly: the same nesting as parentRunId, without re-reading the parent run per step.
     tags: [
+      { key: TAG_PARENT_RUN_ID, value: run.trackingRunId },
       { key: TAG_PIPELINE_RUN, value: run.runId },
       { key: TAG_PIPELINE_STEP, value: step.name },
       { key: 'gyre.pipeline.cache_key', value: req.cacheKey },
