@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ALL = ['log-batch', 'search-runs', 'metric-history', 'data-add', 'serving', 'train-gbdt', 'train-search', 'monitor-drift', 'monitor-replay'];
+const ALL = ['log-batch', 'search-runs', 'metric-history', 'data-add', 'serving', 'train-gbdt', 'train-search', 'monitor-drift', 'monitor-replay', 'pipelines'];
 
 function runBench(name) {
   return new Promise((resolve, reject) => {
@@ -75,6 +75,8 @@ function headline(r) {
         ratio: r.ratio,
         goals,
       };
+    case 'pipelines':
+      return { executed_ms_per_step: r.gyre.executed_ms_per_step, cached_ms_per_step: r.gyre.cached_ms_per_step, baseline_ms_per_step: r.baseline.ms_per_step, ratio: r.ratio, distributed: typeof r.distributed === 'object' ? { steps_per_s: r.distributed.gyre.steps_per_s, raw_bullmq_jobs_per_s: r.distributed.baseline.jobs_per_s, ratio: r.distributed.ratio } : r.distributed, goals };
     case 'log-batch':
       return {
         gyre_points_per_s: r.gyre.points_per_s,

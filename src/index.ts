@@ -9,3 +9,4 @@ export { monitoringAlertSink } from './continuous-training/monitoring-alert-sink
 export { parseRetrainingPolicy } from './continuous-training/policy-validation.js';
 export type { RetrainingPolicy, RetrainingEvent } from './continuous-training/entities.js';
 export * from './monitoring/index.js';
+export * from './pipelines/index.js';

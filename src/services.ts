@@ -23,6 +23,10 @@ import type { RetrainingStore } from './continuous-training/retraining-store.js'
 import { SqlRetrainingStore } from './stores/sql/sql-retraining-store.js';
 import { openMonitoring } from './monitoring/open-monitoring.js';
 import type { MonitoringService } from './monitoring/monitoring-service.js';
+import { SqlPipelineStore } from './stores/sql/sql-pipeline-store.js';
+import type { PipelineStore } from './pipelines/pipeline-store.js';
+import { SqlScheduleStore } from './stores/sql/sql-schedule-store.js';
+import type { ScheduleStore } from './pipelines/schedules/schedule-store.js';
 
 export interface Services {
   tracking: TrackingService;
@@ -45,6 +49,10 @@ export interface Services {
   retraining: RetrainingStore;
   /** Reference profiles, monitors over deployments, their results and alerts. */
   monitoring: MonitoringService;
+  /** Pipeline runs, step states and the step cache (PipelineService runs them). */
+  pipelineStore: PipelineStore;
+  /** Pipeline schedules and event triggers. */
+  scheduleStore: ScheduleStore;
   close(): Promise<void>;
 }
 
@@ -74,6 +82,8 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
     data,
     monitoring: monitoring.service,
     retraining: new SqlRetrainingStore(stores.database.db),
+    pipelineStore: new SqlPipelineStore(stores.database.db),
+    scheduleStore: new SqlScheduleStore(stores.database.db),
     close: async () => {
       await serving.stop();
       await stores.close();

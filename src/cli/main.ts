@@ -13,6 +13,7 @@ import { registerDataCommand } from './data-command.js';
 import { registerMonitorCommand } from './monitor-command.js';
 import { registerTrainCommand } from './train-command.js';
 import { registerRetrainingCommand } from './retraining-command.js';
+import { registerPipelinesCommand, registerWorkerCommand } from './pipelines-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('gyre')
@@ -33,6 +34,8 @@ export function buildProgram(): Command {
   registerTrainCommand(program);
   registerMonitorCommand(program);
   registerRetrainingCommand(program);
+  registerPipelinesCommand(program);
+  registerWorkerCommand(program);
   return program;
 }
 

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, mlflow: 'INVALID_PARAMETER_VALUE', mlflowStatus: 400 },
   UNAUTHENTICATED: { status: 401, mlflow: 'UNAUTHENTICATED', mlflowStatus: 401 },
   PERMISSION_DENIED: { status: 403, mlflow: 'PERMISSION_DENIED', mlflowStatus: 403 },
+  DEADLINE_EXCEEDED: { status: 504, mlflow: 'INTERNAL_ERROR', mlflowStatus: 500 },
   UNAVAILABLE: { status: 503, mlflow: 'TEMPORARILY_UNAVAILABLE', mlflowStatus: 503 },
   INTERNAL: { status: 500, mlflow: 'INTERNAL_ERROR', mlflowStatus: 500 },
 } as const;

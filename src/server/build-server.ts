@@ -19,6 +19,7 @@ import { lazyServedModels } from '../serving/served-models.js';
 import { registerMetrics } from './http-metrics.js';
 import { registerDataRoutes } from './routes/data-routes.js';
 import { registerMonitorRoutes } from './routes/monitor-routes.js';
+import { registerPipelineRoutes } from '../pipelines/pipeline-routes.js';
 import { mlflowPlugin } from './mlflow-compat/mlflow-plugin.js';
 import { GYRE_VERSION } from '../core/version.js';
 import { ResponseCache } from './response-cache.js';
@@ -74,6 +75,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       registerModelRoutes(api, services.models);
       registerDeploymentRoutes(api, services.serving.deployments, services.serving.inferenceLog, services.serving.manager);
       registerMonitorRoutes(api, services.monitoring);
+      registerPipelineRoutes(api, services);
     },
     { prefix: '/api/v1' },
   );

@@ -10,6 +10,7 @@ import type { DeploymentTables } from './deployment-tables.js';
 import type { DataTables } from './data-tables.js';
 import type { RetrainingTables } from './retraining-tables.js';
 import type { MonitoringTables } from './monitoring-tables.js';
+import type { PipelineTables } from './pipeline-tables.js';
 
 export interface ExperimentsTable {
   experiment_id: Generated<number>;
@@ -99,4 +100,4 @@ export interface TrackingTables {
  * Every table of the shared database. Each domain declares its tables in its own interface
  * (`registry-tables.ts`, `data-tables.ts`, ...) and is added here.
  */
-export interface Database extends TrackingTables, RegistryTables, DataTables, WebhookTables, InferenceLogTables, DeploymentTables, MonitoringTables, RetrainingTables {}
+export interface Database extends TrackingTables, RegistryTables, DataTables, WebhookTables, InferenceLogTables, DeploymentTables, PipelineTables, MonitoringTables, RetrainingTables {}

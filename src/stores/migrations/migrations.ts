@@ -9,6 +9,7 @@ import { webhookTables } from './0004-webhooks.js';
 import { inferenceLogTables } from './0005-inference-log.js';
 import { deploymentTables } from './0006-deployments.js';
 import { dataTables } from './0003-data.js';
+import { pipelineTables } from './0007-pipelines.js';
 import { monitoringTables } from './0008-monitoring.js';
 import { retrainingTables } from './0009-retraining.js';
 
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '0004_webhooks', sqlite: webhookTables('sqlite'), postgres: webhookTables('postgres') },
   { id: '0005_inference_log', sqlite: inferenceLogTables('sqlite'), postgres: inferenceLogTables('postgres') },
   { id: '0006_deployments', sqlite: deploymentTables('sqlite'), postgres: deploymentTables('postgres') },
+  { id: '0007_pipelines', sqlite: pipelineTables('sqlite'), postgres: pipelineTables('postgres') },
   { id: '0008_monitoring', sqlite: monitoringTables('sqlite'), postgres: monitoringTables('postgres') },
   { id: '0009_retraining', sqlite: retrainingTables('sqlite'), postgres: retrainingTables('postgres') },
 ];

@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { definePipeline, step } from './define-pipeline.js';
+import { pipelineFixture, statuses } from './test-support/pipeline-fixture.js';
+import type { PipelineFixture } from './test-support/pipeline-fixture.js';
+
+let f: PipelineFixture;
+beforeEach(async () => (f = await pipelineFixture()));
+afterEach(() => f.close());
+
+describe('retries, timeouts, fan-out/fan-in, conditions, cancellation', () => {
+  it('retries a flaky step with backoff and succeeds within its attempts, logging each failure', async () => {
+    let tries = 0;
+    const r = await f.pipelines.run(
+      definePipeline({ name: 'flaky', steps: [step({ name: 'fetch', outputs: ['ok'], retry: { attempts: 3, backoffMs: 5 }, run: () => { if (++tries < 3) throw new Error(`network blip ${tries}`); return { ok: true }; } })] }),
+    );
+    expect(statuses(r)).toEqual({ fetch: 'succeeded' });
+    expect(tries).toBe(3);
+    const log = await f.pipelines.logs(r.runId, 'fetch');
+    expect(log).toContain('attempt 1 failed: network blip 1');
+    expect(log).toContain('retrying in 10 ms (attempt 3 of 3)');
+  });
+
+  it('fails a step that runs past its timeout, with DEADLINE_EXCEEDED wording', async () => {
+    const r = await f.pipelines.run(
+      definePipeline({ name: 'slow', steps: [step({ name: 'hang', timeoutMs: 50, run: ({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))) })] }),
+    );
+    expect(statuses(r)).toEqual({ hang: 'failed' });
+    expect(r.steps[0]!.error).toMatch(/ran longer than its timeout of 50 ms/);
+  });
+
+  it('maps a step over a list (fan-out) and hands the list of results to the next (fan-in)', async () => {
+    const r = await f.pipelines.run(
+      definePipeline({
+        name: 'hpo',
+        steps: [
+          step({ name: 'data', outputs: ['xs'], run: () => ({ xs: [1, 2, 3] }) }),
+          step({ name: 'trial', map: [1, 10, 100], inputs: { xs: 'data.xs' }, outputs: ['score'], run: ({ item, inputs }) => ({ score: (item as number) * inputs.xs.length }) }),
+          step({ name: 'best', inputs: { scores: 'trial.score' }, outputs: ['max'], run: ({ inputs }) => ({ max: Math.max(...inputs.scores) }) }),
+        ],
+      }),
+    );
+    expect(statuses(r)).toEqual({ data: 'succeeded', 'trial@1': 'succeeded', 'trial@10': 'succeeded', 'trial@100': 'succeeded', best: 'succeeded' });
+    const best = r.steps.find((s) => s.step === 'best')!;
+    expect(best.inputDigests.scores).toHaveLength(3);
+    expect(JSON.parse(best.outputs[0]!.inline!)).toBe(300);
+  });
+
+  it('runs a conditional step only when its gate passed; a closed gate skips it and its dependents without failing the run', async () => {
+    const gated = (quality: number) =>
+      definePipeline({
+        name: 'gated',
+        steps: [
+          step({ name: 'evaluate', outputs: ['passed'], params: { quality: { type: 'number' } }, with: { quality }, run: ({ params }) => ({ passed: params.quality > 0.8 }) }),
+          step({ name: 'register', when: 'evaluate.passed', outputs: ['version'], run: () => ({ version: 1 }) }),
+          step({ name: 'deploy', inputs: { v: 'register.version' }, run: () => ({}) }),
+        ],
+      });
+    const closed = await f.pipelines.run(gated(0.5));
+    expect(closed.status).toBe('succeeded');
+    expect(statuses(closed)).toEqual({ evaluate: 'succeeded', register: 'skipped', deploy: 'skipped' });
+    expect(closed.steps[1]!.error).toBe('condition evaluate.passed is false');
+    expect(statuses(await f.pipelines.run(gated(0.9)))).toEqual({ evaluate: 'succeeded', register: 'succeeded', deploy: 'succeeded' });
+  });
+
+  it('cancels a running pipeline: the running step is signalled, steps not started are cancelled, tracking says KILLED', async () => {
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const pending = f.pipelines.run(
+      definePipeline({
+        name: 'long',
+        steps: [
+          step({ name: 'wait', run: ({ signal }) => new Promise((_, reject) => { started(); signal.addEventListener('abort', () => reject(new Error('stopped'))); }) }),
+          step({ name: 'after', after: ['wait'], run: () => ({}) }),
+        ],
+      }),
+    );
+    await running;
+    const [run] = await f.pipelines.list({ pipeline: 'long' });
+    await f.pipelines.cancel(run!.runId);
+    const r = await pending;
+    expect(r.status).toBe('cancelled');
+    expect(statuses(r)).toEqual({ wait: 'cancelled', after: 'cancelled' });
+    expect((await f.services.tracking.getRun(r.trackingRunId)).info.status).toBe('KILLED');
+    await expect(f.pipelines.cancel(r.runId)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  });
+});

@@ -1,0 +1,175 @@
+/** PipelineStore over Kysely, shared by SQLite and PostgreSQL. */
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../schema.js';
+import type { PipelineRunsTable, PipelineStepsTable } from '../pipeline-tables.js';
+import type { PipelineStore, StepPatch } from '../../pipelines/pipeline-store.js';
+import type { CacheEntry, PipelineDefinition, PipelineRun, PipelineRunStatus, StepState, StepStatus } from '../../pipelines/entities.js';
+import { alreadyExists, GyreError, notFound } from '../../core/errors.js';
+import { isUniqueViolation } from './sql-errors.js';
+
+const toRun = (r: Selectable<PipelineRunsTable>): PipelineRun => ({
+  runId: r.run_id,
+  pipeline: r.pipeline,
+  status: r.status as PipelineRunStatus,
+  trackingRunId: r.tracking_run_id,
+  definition: JSON.parse(r.definition) as PipelineDefinition,
+  trigger: r.trigger_name,
+  force: r.force_run === 1,
+  cancelRequested: r.cancel_requested === 1,
+  error: r.error,
+  createdAt: Number(r.created_at),
+  endedAt: r.ended_at === null ? null : Number(r.ended_at),
+});
+
+const toStep = (r: Selectable<PipelineStepsTable>): StepState => ({
+  runId: r.run_id,
+  step: r.step,
+  status: r.status as StepStatus,
+  attempt: r.attempt,
+  cacheKey: r.cache_key,
+  trackingRunId: r.tracking_run_id,
+  cachedFromRunId: r.cached_from_run_id,
+  outputs: JSON.parse(r.outputs),
+  inputDigests: JSON.parse(r.input_digests),
+  error: r.error,
+  worker: r.worker,
+  startedAt: r.started_at === null ? null : Number(r.started_at),
+  endedAt: r.ended_at === null ? null : Number(r.ended_at),
+});
+
+const COLUMN_OF: Record<keyof StepPatch, keyof PipelineStepsTable> = {
+  status: 'status',
+  attempt: 'attempt',
+  cacheKey: 'cache_key',
+  trackingRunId: 'tracking_run_id',
+  cachedFromRunId: 'cached_from_run_id',
+  outputs: 'outputs',
+  inputDigests: 'input_digests',
+  error: 'error',
+  worker: 'worker',
+  startedAt: 'started_at',
+  endedAt: 'ended_at',
+};
+
+export class SqlPipelineStore implements PipelineStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async createRun(run: PipelineRun, steps: StepState[]): Promise<void> {
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('pipeline_runs')
+          .values({
+            run_id: run.runId,
+            pipeline: run.pipeline,
+            status: run.status,
+            tracking_run_id: run.trackingRunId,
+            definition: JSON.stringify(run.definition),
+            trigger_name: run.trigger,
+            force_run: run.force ? 1 : 0,
+            cancel_requested: 0,
+            error: run.error,
+            created_at: run.createdAt,
+            ended_at: run.endedAt,
+          })
+          .execute();
+        // Chunks keep PostgreSQL under its 65,535 bind parameters for very wide fan-outs.
+        for (let i = 0; i < steps.length; i += 500) {
+          await trx
+            .insertInto('pipeline_steps')
+            .values(steps.slice(i, i + 500).map((s, j) => ({ ...stepRow(s), run_id: run.runId, step: s.step, position: i + j })))
+            .execute();
+        }
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw alreadyExists(`Pipeline run '${run.runId}' already exists.`, { runId: run.runId });
+      throw err;
+    }
+  }
+
+  async getRun(runId: string): Promise<PipelineRun> {
+    const row = await this.db.selectFrom('pipeline_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+    if (!row) throw notFound(`No pipeline run '${runId}'. List runs with 'gyre pipelines list'.`, { runId });
+    return toRun(row);
+  }
+
+  async listRuns(filter: { pipeline?: string; limit: number }): Promise<PipelineRun[]> {
+    let q = this.db.selectFrom('pipeline_runs').selectAll();
+    if (filter.pipeline) q = q.where('pipeline', '=', filter.pipeline);
+    const rows = await q.orderBy('created_at', 'desc').orderBy('run_id', 'desc').limit(filter.limit).execute();
+    return rows.map(toRun);
+  }
+
+  async finishRun(runId: string, status: Exclude<PipelineRunStatus, 'running'>, error: string | null, endedAt: number): Promise<boolean> {
+    const r = await this.db.updateTable('pipeline_runs').set({ status, error, ended_at: endedAt }).where('run_id', '=', runId).where('status', '=', 'running').executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async requestCancel(runId: string): Promise<void> {
+    const r = await this.db.updateTable('pipeline_runs').set({ cancel_requested: 1 }).where('run_id', '=', runId).where('status', '=', 'running').executeTakeFirst();
+    if (Number(r.numUpdatedRows) > 0) return;
+    const run = await this.getRun(runId);
+    throw new GyreError('INVALID_STATE', `Pipeline run '${runId}' has already ended (${run.status}); there is nothing to cancel.`, { runId, status: run.status });
+  }
+
+  async getSteps(runId: string): Promise<StepState[]> {
+    const rows = await this.db.selectFrom('pipeline_steps').selectAll().where('run_id', '=', runId).orderBy('position').execute();
+    return rows.map(toStep);
+  }
+
+  async getStep(runId: string, step: string): Promise<StepState> {
+    const row = await this.db.selectFrom('pipeline_steps').selectAll().where('run_id', '=', runId).where('step', '=', step).executeTakeFirst();
+    if (!row) throw notFound(`Pipeline run '${runId}' has no step '${step}'.`, { runId, step });
+    return toStep(row);
+  }
+
+  async updateStep(runId: string, step: string, patch: StepPatch, onlyFrom?: readonly StepStatus[], db: Kysely<Database> = this.db): Promise<boolean> {
+    const set: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(patch)) {
+      const column = COLUMN_OF[key as keyof StepPatch];
+      set[column] = key === 'outputs' || key === 'inputDigests' ? JSON.stringify(value) : value;
+    }
+    let q = db.updateTable('pipeline_steps').set(set).where('run_id', '=', runId).where('step', '=', step);
+    if (onlyFrom) q = q.where('status', 'in', [...onlyFrom]);
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async finishStep(runId: string, step: string, patch: StepPatch, cache: CacheEntry | null): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const ended = await this.updateStep(runId, step, patch, ['running'], trx);
+      if (ended && cache) await this.putCache(cache, trx);
+      return ended;
+    });
+  }
+
+  async lookupCache(pipeline: string, step: string, cacheKey: string): Promise<CacheEntry | null> {
+    const row = await this.db.selectFrom('pipeline_cache').selectAll().where('pipeline', '=', pipeline).where('step', '=', step).where('cache_key', '=', cacheKey).executeTakeFirst();
+    if (!row) return null;
+    return { pipeline: row.pipeline, step: row.step, cacheKey: row.cache_key, outputs: JSON.parse(row.outputs), trackingRunId: row.tracking_run_id, createdAt: Number(row.created_at) };
+  }
+
+  async putCache(e: CacheEntry, db: Kysely<Database> = this.db): Promise<void> {
+    await db
+      .insertInto('pipeline_cache')
+      .values({ pipeline: e.pipeline, step: e.step, cache_key: e.cacheKey, outputs: JSON.stringify(e.outputs), tracking_run_id: e.trackingRunId, created_at: e.createdAt })
+      .onConflict((oc) => oc.columns(['pipeline', 'step', 'cache_key']).doNothing())
+      .execute();
+  }
+}
+
+function stepRow(s: StepState) {
+  return {
+    status: s.status,
+    attempt: s.attempt,
+    cache_key: s.cacheKey,
+    tracking_run_id: s.trackingRunId,
+    cached_from_run_id: s.cachedFromRunId,
+    outputs: JSON.stringify(s.outputs),
+    input_digests: JSON.stringify(s.inputDigests),
+    error: s.error,
+    worker: s.worker,
+    started_at: s.startedAt,
+    ended_at: s.endedAt,
+  };
+}
