@@ -5,7 +5,7 @@ import path from 'node:path';
 import { suite, renderReportHtml } from '../dist/index.js';
 
 // What the bike-sharing data must look like (examples/data/README.md describes the columns).
-const BIKE_SUITE = suite('bike-sharing-hourly')
+export const BIKE_SUITE = suite('bike-sharing-hourly')
   .columnSet(['instant', 'dteday', 'season', 'yr', 'mnth', 'hr', 'holiday', 'weekday', 'workingday', 'weathersit', 'temp', 'atemp', 'hum', 'windspeed', 'casual', 'registered', 'cnt'])
   .unique('instant')
   .compoundUnique(['dteday', 'hr'])

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, openServices, buildServer, resolveConfig } from '../dist/index.js';
+import { gyreOver, openServices, buildServer, resolveConfig } from '../dist/index.js';
 import { validateDemoData } from './demo-data-step.js';
 import { FEATURES, fitHourDayMean, fitMean, fitRidge, loadBikeSharing, randomSplit, regressionMetrics } from './bike-baselines.js';
 import { GBDT_FEATURES, trainGbdtChampion } from './demo-train-step.js';
@@ -26,7 +26,10 @@ const digest = createHash('sha256').update(fs.readFileSync(dataFile)).digest('he
 const dataset = { name: 'bike-sharing-hourly', digest, sourceType: 'local', source: path.relative(process.cwd(), dataFile), schema: JSON.stringify({ columns: Object.keys(rows[0]) }) };
 say(`Gyre demo: ${rows.length.toLocaleString('en')} hourly rows of Capital Bikeshare demand (2011-2012), dataset digest ${digest}\n`);
 
-const gyre = await connect({ url: undefined, remoteUrl: null });
+// One set of services (one database handle) for the whole demo; the SDK runs over it.
+const config = resolveConfig({ remoteUrl: null });
+const services = await openServices(config);
+const gyre = gyreOver(services, config);
 say(`Tracking into ${gyre.config.home} (${gyre.config.databaseUrl === 'sqlite:' ? 'embedded SQLite, WAL' : gyre.config.databaseUrl})`);
 const dataVersion = await validateDemoData(gyre, dataFile, say);
 
@@ -92,17 +95,15 @@ const found = await gyre.tracking.searchRuns({
 });
 say(`\n3. Search "metrics.rmse < 150 OR (params.model = 'global-mean' AND ...)" ordered by rmse: ${found.items.map((r) => r.info.runName).join(', ')}`);
 
-// 4. Train Gyre's own GBDT with a short search, evaluate, gate, register; @champion moves only if it wins.
-const { records: servingRecords } = await trainGbdtChampion(gyre, { experiment: 'bike-demand', dataVersion, say });
+// 4. The training loop as a cached pipeline: validate → train (short search) → evaluate → gate → register → promote → deploy.
+const { records: servingRecords } = await trainGbdtChampion(services, gyre, { dataFile, say });
 say('   Lineage of bike-demand@champion:');
 say(formatLineage(await gyre.models.lineage('bike-demand@champion')).replace(/^/gm, '     '));
 const cardFile = path.join(gyre.config.home, 'model-card-bike-demand.html');
 fs.writeFileSync(cardFile, await gyre.models.card('bike-demand@champion', 'html'));
 say(`   Model card: ${path.relative(process.cwd(), cardFile)}`);
-await gyre.close();
 
 // 5. The same store through the MLflow REST API, as `MLFLOW_TRACKING_URI=http://...` clients use it.
-const services = await openServices(resolveConfig());
 const app = await buildServer({ services });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 const mlflow = async (endpoint, body) => {

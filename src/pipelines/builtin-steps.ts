@@ -12,10 +12,8 @@
  *   deployStep({ name: 'deploy', after: ['promote'], deployment: 'bikes', model: 'bike-demand@champion' }),
  * ]});
  *
- * EXTENSION POINT — evaluate/gate: gates are being built in src/training/gates/; the step kind that
- * wraps them belongs here as `gateStep({ name, run: 'train.runId', gate })` returning
- * `{ passed: boolean, report }`, so later steps use `when: '<gate step>.passed'`. Until it is wired,
- * any function step returning `{ passed }` works as a gate (see docs/pipelines.md).
+ * Evaluate, gate and register are in model-steps.ts (evaluateStep, gateStep, registerStep); any
+ * function step returning `{ passed }` also works as a gate for `when:` (docs/pipelines.md).
  */
 import { invalidArgument } from '../core/errors.js';
 import { gyreOver } from '../sdk/gyre.js';

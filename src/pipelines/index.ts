@@ -7,4 +7,5 @@ export { PipelineService } from './pipeline-service.js';
 export type { PipelineRunResult, RunOptions } from './pipeline-runner.js';
 export type { PipelineDefinition, PipelineRun, StepState, StepStatus } from './entities.js';
 export { dataAddStep, validateStep, trainStep, promoteStep, deployStep } from './builtin-steps.js';
+export { evaluateStep, gateStep, registerStep } from './model-steps.js';
 export type { DatasetVersionOutput } from './builtin-steps.js';

@@ -24,6 +24,7 @@ import { needsChampion, parseGateRules } from './gates/gate-rules.js';
 import { decideGate } from './gates/gate-decision.js';
 import type { GateDecision } from './gates/gate-decision.js';
 import { scorePackage } from './gates/score-package.js';
+import { scoreChampion } from './gates/score-champion.js';
 import { parseSearchSpace } from './search/search-space.js';
 import { checkSearchOptions, directionOf, hyperparameterSearch } from './search/hyperparameter-search.js';
 import type { SearchOptions } from './search/hyperparameter-search.js';
@@ -199,19 +200,6 @@ async function registerAndPromote(gyre: Gyre, job: TrainJob, result: TrainResult
     await gyre.registry.setVersionTag(job.register, registered.version, 'gyre.gate.summary', result.gate.summary.slice(0, 5000), actor);
   }
   return { ...result, registered, promoted: Boolean(promote) };
-}
-
-async function scoreChampion(models: LocalModelsApi, ref: string, test: Frame, target: string, task: 'regression' | 'classification') {
-  let pkg;
-  try {
-    pkg = await models.loadPackage(ref);
-  } catch (err) {
-    // No champion yet (first model, or the alias is unset): champion rules pass, as documented.
-    if (err instanceof GyreError && err.code === 'NOT_FOUND') return null;
-    throw err;
-  }
-  const evaluation = evaluatePredictions({ truth: truthOf(test, target, task), predictions: await scorePackage(pkg.onnx, pkg.manifest, test) });
-  return { ref, version: pkg.version.version, evaluation, metrics: evaluation.metrics };
 }
 
 function searchOptions(s: SearchJob, kind: ModelKind, seed: number, fixed: ParamValues): SearchOptions {
