@@ -2,10 +2,10 @@
  * Hyperparameter search: propose parameters (random or TPE), run trials on worker threads, and
  * optionally prune with successive halving — every configuration first trains with a small
  * boosting budget, only the best 1/η of each rung goes on to η times the budget, up to the full
- * `maxIter`. The search is synchronous per batch (one batch = one trial per thread), which keeps it
- * reproducible: the same seed, space and data give the same trials in the same order on any
- * machine with the same thread count. A time budget stops launching new batches; it trades that
- * reproducibility for a bound on wall time (documented).
+ * `maxIter`. Random proposals (and each halving rung) queue on the workers with no barrier; TPE
+ * proposes one batch (a trial per thread) at a time. Either way the same seed, space and data give
+ * the same trials in the same order (TPE: with the same thread count). A time budget stops starting
+ * new trials; it trades that reproducibility for a bound on wall time (documented).
  */
 import { invalidArgument } from '../../core/errors.js';
 import { Rng } from '../random.js';
@@ -82,38 +82,46 @@ export async function hyperparameterSearch(data: TrialData, o: SearchOptions, on
   const rungBudgets = o.halving ? halvingBudgets(fullIter, o.halving.eta, o.halving.minIter) : [fullIter];
   const pool = new TrialPool(data, Math.min(o.threads, o.trials));
   const trials: TrialRecord[] = [];
-  let stoppedBy: SearchOutcome['stoppedBy'] = 'trials';
-  const runBatch = async (batch: { params: ParamValues; rung: number }[]) => {
-    const results = await Promise.all(batch.map((b) => pool.run({ ...o.fixed, ...b.params, ...(o.halving ? { maxIter: rungBudgets[b.rung]! } : {}) })));
-    for (let i = 0; i < batch.length; i++) {
-      const t: TrialRecord = { index: trials.length, rung: batch[i]!.rung, params: batch[i]!.params, result: results[i]!, loss: lossOf(results[i]!) };
+  let stoppedBy = 'trials' as SearchOutcome['stoppedBy'];
+  /**
+   * Runs trials on the pool as workers free up (no barrier between them) and reports them in
+   * order; a trial whose turn comes after the time budget is not started.
+   */
+  const runAll = async (items: { params: ParamValues; rung: number }[]) => {
+    const started = items.map((b) => pool.run({ ...o.fixed, ...b.params, ...(o.halving ? { maxIter: rungBudgets[b.rung]! } : {}) }, () => !outOfTime()));
+    for (let i = 0; i < items.length; i++) {
+      const result = await started[i]!;
+      if (!result) {
+        stoppedBy = 'time';
+        continue;
+      }
+      const t: TrialRecord = { index: trials.length, rung: items[i]!.rung, params: items[i]!.params, result, loss: lossOf(result) };
       trials.push(t);
       await onTrial(t);
     }
   };
   try {
-    // Rung 0: the proposals. TPE learns from every finished rung-0 trial.
-    while (trials.length < o.trials) {
-      if (outOfTime()) {
-        stoppedBy = 'time';
-        break;
-      }
-      const history: FinishedTrial[] = trials.map((t) => ({ params: t.params, loss: t.loss }));
-      const size = Math.min(pool.threads, o.trials - trials.length);
-      const batch = Array.from({ length: size }, () => ({ params: o.sampler === 'tpe' ? sampleTpe(o.space, history, rng) : sampleRandom(o.space, rng), rung: 0 }));
-      await runBatch(batch);
-    }
-    // Later rungs: the best 1/η of the previous rung, with η times the boosting budget.
-    for (let rung = 1; rung < rungBudgets.length && !outOfTime(); rung++) {
-      const previous = trials.filter((t) => t.rung === rung - 1).sort((a, b) => a.loss - b.loss || a.index - b.index);
-      const keep = previous.slice(0, Math.max(1, Math.ceil(previous.length / o.halving!.eta))).filter((t) => Number.isFinite(t.loss));
-      for (let i = 0; i < keep.length; i += pool.threads) {
+    // Rung 0: the proposals. Random proposals do not depend on results, so they all queue at once;
+    // TPE proposes one batch (a trial per thread) at a time from every finished trial, which keeps it
+    // reproducible whatever finishes first.
+    if (o.sampler === 'random') {
+      await runAll(Array.from({ length: o.trials }, () => ({ params: sampleRandom(o.space, rng), rung: 0 })));
+    } else {
+      while (trials.length < o.trials && stoppedBy !== 'time') {
         if (outOfTime()) {
           stoppedBy = 'time';
           break;
         }
-        await runBatch(keep.slice(i, i + pool.threads).map((t) => ({ params: t.params, rung })));
+        const history: FinishedTrial[] = trials.map((t) => ({ params: t.params, loss: t.loss }));
+        const size = Math.min(pool.threads, o.trials - trials.length);
+        await runAll(Array.from({ length: size }, () => ({ params: sampleTpe(o.space, history, rng), rung: 0 })));
       }
+    }
+    // Later rungs: the best 1/η of the previous rung, with η times the boosting budget.
+    for (let rung = 1; rung < rungBudgets.length && stoppedBy !== 'time' && !outOfTime(); rung++) {
+      const previous = trials.filter((t) => t.rung === rung - 1).sort((a, b) => a.loss - b.loss || a.index - b.index);
+      const keep = previous.slice(0, Math.max(1, Math.ceil(previous.length / o.halving!.eta))).filter((t) => Number.isFinite(t.loss));
+      await runAll(keep.map((t) => ({ params: t.params, rung })));
     }
   } finally {
     await pool.close();

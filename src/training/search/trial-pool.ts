@@ -48,9 +48,17 @@ export class TrialPool {
     }
   }
 
-  async run(params: ParamValues): Promise<TrialResult> {
-    if (this.workers.length === 0) return runTrial(this.data, params);
+  /**
+   * Runs one trial on the next idle worker. `shouldStart` is asked once a worker is free (e.g. a
+   * time budget): when it says no, nothing runs and the result is null.
+   */
+  async run(params: ParamValues, shouldStart: () => boolean = () => true): Promise<TrialResult | null> {
+    if (this.workers.length === 0) return shouldStart() ? runTrial(this.data, params) : null;
     const worker = await this.acquire();
+    if (!shouldStart()) {
+      this.release(worker);
+      return null;
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
