@@ -6,6 +6,7 @@ export { resolveConfig } from './core/config.js';
 export type { GyreConfig } from './core/config.js';
 export { ContinuousTrainer } from './continuous-training/continuous-trainer.js';
 export { monitoringAlertSink } from './continuous-training/monitoring-alert-sink.js';
+export { pipelineFileRunner } from './pipelines/pipeline-file-runner.js';
 export { parseRetrainingPolicy } from './continuous-training/policy-validation.js';
 export type { RetrainingPolicy, RetrainingEvent } from './continuous-training/entities.js';
 export * from './monitoring/index.js';

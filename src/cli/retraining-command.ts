@@ -17,6 +17,7 @@ import { ContinuousTrainer } from '../continuous-training/continuous-trainer.js'
 import type { RetrainingEvent } from '../continuous-training/entities.js';
 import { gyreOver } from '../sdk/gyre.js';
 import { monitoringAlertSink } from '../continuous-training/monitoring-alert-sink.js';
+import { pipelineFileRunner } from '../pipelines/pipeline-file-runner.js';
 
 async function withServices<T>(cmd: Command, fn: (s: Services, home: string) => Promise<T>): Promise<T> {
   const opts = globalOptions(cmd);
@@ -93,7 +94,7 @@ export function registerRetrainingCommand(program: Command): void {
     .action(async (deployment: string, o: { json?: boolean }, cmd: Command) =>
       withServices(cmd, async (s, home) => {
         const gyre = gyreOver(s, resolveConfig({ home, remoteUrl: null }));
-        const trainer = new ContinuousTrainer({ gyre, inferenceLog: s.serving.inferenceLog, store: s.retraining, deployments: s.serving.deployments, alerts: monitoringAlertSink(s.monitoring) });
+        const trainer = new ContinuousTrainer({ gyre, inferenceLog: s.serving.inferenceLog, store: s.retraining, deployments: s.serving.deployments, alerts: monitoringAlertSink(s.monitoring), runPipeline: pipelineFileRunner(s) });
         const event = await trainer.retrain(deployment, `manual:${cliActor().user}`);
         if (event.outcome !== 'promoted') process.exitCode = 1;
         if (o.json) return printJson(event);

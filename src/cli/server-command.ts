@@ -9,6 +9,7 @@ import { ContinuousTrainer } from '../continuous-training/continuous-trainer.js'
 import { gyreOver } from '../sdk/gyre.js';
 import { monitoringAlertSink } from '../continuous-training/monitoring-alert-sink.js';
 import { servingAlertBridge } from '../serving/serving-alerts.js';
+import { pipelineFileRunner } from '../pipelines/pipeline-file-runner.js';
 import { MonitorRunner } from '../monitoring/monitor-runner.js';
 
 export const DEFAULT_PORT = 5000;
@@ -48,6 +49,7 @@ export function registerServerCommand(program: Command): void {
         deployments: services.serving.deployments,
         afterPromotion: () => manager.sync(),
         alerts: monitoringAlertSink(services.monitoring),
+        runPipeline: pipelineFileRunner(services),
       });
       let retraining = Promise.resolve();
       const retrainTimer = setInterval(() => {

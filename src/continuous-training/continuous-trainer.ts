@@ -19,6 +19,9 @@ import { datasetRows, days, inferenceLogRows, splitAt, windowFrame } from './tra
 import type { FeatureKind, LabelledRows } from './training-window.js';
 import type { DeploymentService } from '../serving/deployments/deployment-service.js';
 import { judgeCanary } from './canary-judge.js';
+import { challengerFromPipeline } from './pipeline-challenger.js';
+import type { PipelineRunnerFn } from './pipeline-challenger.js';
+import type { Frame } from '../training/dataset/frame.js';
 
 /** An alert about a retraining (gate failed, retraining failed, canary rolled back). */
 export interface RetrainingAlert {
@@ -52,6 +55,8 @@ export interface ContinuousTrainerDeps {
   afterPromotion?: (deployment: string, version: number) => Promise<void>;
   /** A failed gate, a failed retraining, a rolled-back canary (the champion keeps serving). */
   alerts?: RetrainingAlertSink;
+  /** Runs a policy's own training pipeline (`trainer.pipeline`); see pipelineRunner(). */
+  runPipeline?: PipelineRunnerFn;
 }
 
 /** What a monitoring alert must tell the trainer. */
@@ -174,13 +179,14 @@ export class ContinuousTrainer {
     }
     const metric = champion.manifest.task === 'classification' ? 'log_loss' : 'rmse';
     const gates = p.gates ?? [`${metric} <= champion * 0.99`];
-    const result = await runTrainJob(gyre, {
+    const result = p.trainer.pipeline ? await this.pipelineChallenger(p, { train, test }, gates, trigger) : await runTrainJob(gyre, {
       frames: { train, test, label: `${p.deployment} window ${new Date(from).toISOString().slice(0, 10)}..${new Date(now).toISOString().slice(0, 10)}` },
       target: p.target,
       features,
       model: p.trainer.model,
       ...(p.trainer.params ? { params: p.trainer.params } : {}),
       ...(p.trainer.search ? { search: p.trainer.search } : {}),
+      ...(p.trainer.sensitive ? { sensitive: p.trainer.sensitive } : {}),
       gates,
       champion: championRef,
       register: p.model,
@@ -205,6 +211,15 @@ export class ContinuousTrainer {
     }
     await this.deps.alerts?.raise({ deployment: p.deployment, rule: 'retraining_gate_failed', severity: 'warning', title: `Retrained challenger for ${p.deployment} failed its gate; version ${champion.version.version} keeps serving: ${result.gate!.summary}`, detail: { trigger, gate: result.gate } }, now);
     return this.record(p, now, trigger, 'rejected', `Version ${result.registered?.version} did not pass the gate: ${result.gate!.summary} Version ${champion.version.version} keeps serving.`, detail, champion.version.version, result);
+  }
+
+  /** A challenger from the policy's own pipeline, shaped like a training job's result (promoted when the gate passed and rollout is `promote`). */
+  private async pipelineChallenger(p: RetrainingPolicy, frames: { train: Frame; test: Frame }, gates: string[], trigger: string) {
+    if (!this.deps.runPipeline) throw invalidArgument('This policy trains with a pipeline; give the continuous trainer a pipeline runner (gyre server does).', {});
+    const c = await challengerFromPipeline(this.deps.gyre, this.deps.runPipeline, p as never, frames, gates, trigger);
+    const promote = p.rollout === 'promote' && c.gate.passed;
+    if (promote) await this.deps.gyre.registry.setAlias(p.model, p.alias, c.version, { ...ACTOR, reason: `retraining (${trigger}): ${c.gate.summary}`.slice(0, 1000) });
+    return { runId: c.runId, gate: c.gate, metrics: c.metrics, champion: c.champion, registered: { version: c.version }, promoted: promote };
   }
 
   /** The canary awaiting settlement: the newest retraining decision, if it is a canary. */

@@ -15,7 +15,11 @@ export interface RetrainingPolicy {
   target: string;
   /** Feature columns; default: the champion's manifest inputs. */
   features?: string[];
-  trainer: { model: ModelKind; params?: ParamValues; search?: SearchJob };
+  /**
+   * How challengers are made: Gyre's trainer (`model`, `params`, `search`; `sensitive` adds fairness
+   * metrics for fairness gates), or the user's own pipeline (`pipeline`) that registers a new version.
+   */
+  trainer: { model: ModelKind; params?: ParamValues; search?: SearchJob; sensitive?: string; pipeline?: PipelineTrainer };
   data: {
     /** A dataset version with the history before serving began (`NAME@VERSION`, `NAME@latest`). */
     dataset?: string;
@@ -59,6 +63,19 @@ export interface CanaryRollout {
 }
 
 /** `canary`: the challenger passed the gate and takes a share of traffic; `rolled-back`: it then lost. */
+/**
+ * A pipeline (YAML, dvc.yaml) that trains the challenger itself. The trainer writes the window's
+ * training and evaluation rows as CSV files where the pipeline reads them (its deps), runs it, and
+ * takes the version of `model` it registered as the challenger, then gates and rolls out as usual.
+ */
+export interface PipelineTrainer {
+  file: string;
+  /** CSV of the training rows (features and target), written before each run. */
+  trainData: string;
+  /** CSV of the evaluation rows (the newest labelled days); optional for the pipeline to read. */
+  evaluationData?: string;
+}
+
 export type RetrainingOutcome = 'promoted' | 'rejected' | 'skipped' | 'failed' | 'canary' | 'rolled-back';
 
 /** One decision of the continuous trainer, with its reason: the audit trail of the loop. */

@@ -7,7 +7,9 @@ import { checkModelKind, checkParams } from '../training/fitted-model.js';
 import type { ParamValues } from '../training/fitted-model.js';
 import { parseGateRules } from '../training/gates/gate-rules.js';
 import { parseSearchSpace } from '../training/search/search-space.js';
-import type { RetrainingPolicy } from './entities.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PipelineTrainer, RetrainingPolicy } from './entities.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -31,7 +33,7 @@ const num = (o: Obj, k: string, path: string, lo: number, hi: number, fallback?:
 
 const KNOWN: Record<string, string[]> = {
   '': ['deployment', 'model', 'alias', 'target', 'features', 'trainer', 'data', 'evaluationDays', 'gates', 'triggers', 'rollout', 'guardRails'],
-  'trainer.': ['model', 'params', 'search'],
+  'trainer.': ['model', 'params', 'search', 'sensitive', 'pipeline'],
   'data.': ['dataset', 'timeColumn', 'hourColumn', 'windowDays', 'includeInferenceLog'],
   'triggers.': ['everyDays', 'onAlerts'],
   'guardRails.': ['coolDownHours', 'maxPerWeek'],
@@ -39,6 +41,14 @@ const KNOWN: Record<string, string[]> = {
 
 function noUnknown(o: Obj, path: string): void {
   for (const k of Object.keys(o)) if (!KNOWN[path]!.includes(k)) bad(`${path}${k}`, `one of the known fields (${KNOWN[path]!.join(', ')}); '${k}' is not`);
+}
+
+function parsePipelineTrainer(v: unknown): PipelineTrainer {
+  if (!isObj(v)) bad('trainer.pipeline', 'an object { file, trainData, evaluationData? }');
+  for (const k of Object.keys(v)) if (!['file', 'trainData', 'evaluationData'].includes(k)) bad(`trainer.pipeline.${k}`, 'not set (known: file, trainData, evaluationData)');
+  const file = str(v, 'file', 'trainer.pipeline.')!;
+  if (!fs.existsSync(file)) bad('trainer.pipeline.file', `an existing pipeline file; '${file}' does not exist`);
+  return { file: path.resolve(file), trainData: path.resolve(str(v, 'trainData', 'trainer.pipeline.')!), ...(v.evaluationData !== undefined ? { evaluationData: path.resolve(str(v, 'evaluationData', 'trainer.pipeline.')!) } : {}) };
 }
 
 function parseRollout(v: unknown): RetrainingPolicy['rollout'] {
@@ -63,6 +73,8 @@ export function parseRetrainingPolicy(input: unknown, deployment?: string): Retr
   checkParams(kind, params);
   if (trainer.search !== undefined && !isObj(trainer.search)) bad('trainer.search', "an object like { space: 'default', trials: 12 }");
   if (isObj(trainer.search)) parseSearchSpace(String(trainer.search.space ?? ''), kind);
+  const sensitive = str(trainer, 'sensitive', 'trainer.', false);
+  const pipeline = trainer.pipeline === undefined ? undefined : parsePipelineTrainer(trainer.pipeline);
   const data = isObj(input.data) ? input.data : bad('data', 'an object with at least windowDays');
   noUnknown(data, 'data.');
   const dataset = str(data, 'dataset', 'data.', false);
@@ -92,7 +104,7 @@ export function parseRetrainingPolicy(input: unknown, deployment?: string): Retr
     alias: str(input, 'alias', '', false) ?? 'champion',
     target: str(input, 'target', '')!,
     ...(input.features ? { features: input.features as string[] } : {}),
-    trainer: { model: kind, ...(trainer.params ? { params } : {}), ...(isObj(trainer.search) ? { search: trainer.search as never } : {}) },
+    trainer: { model: kind, ...(trainer.params ? { params } : {}), ...(isObj(trainer.search) ? { search: trainer.search as never } : {}), ...(sensitive ? { sensitive } : {}), ...(pipeline ? { pipeline } : {}) },
     data: { ...(dataset ? { dataset } : {}), ...(timeColumn ? { timeColumn } : {}), ...(hourColumn ? { hourColumn } : {}), windowDays, includeInferenceLog: data.includeInferenceLog !== false },
     evaluationDays,
     ...(gates ? { gates } : {}),
