@@ -1,24 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import path from 'node:path';
 import { definePipeline } from './define-pipeline.js';
 import { dataAddStep, deployStep, promoteStep, trainStep, validateStep } from './builtin-steps.js';
 import { evaluateStep, gateStep, registerStep } from './model-steps.js';
 import { suite } from '../data/suite-builder.js';
-import { pipelineFixture, statuses } from './test-support/pipeline-fixture.js';
+import { pipelineFixture, statuses, writeToyCsv } from './test-support/pipeline-fixture.js';
 import type { PipelineFixture } from './test-support/pipeline-fixture.js';
 
 let f: PipelineFixture;
 let csv: string;
 beforeEach(async () => {
   f = await pipelineFixture();
-  csv = path.join(f.home, 'train.csv');
-  const rows = Array.from({ length: 400 }, (_, i) => {
-    const x = (i * 7) % 10;
-    const city = ['a', 'b', 'c'][i % 3]!;
-    return `${x},${city},${3 * x + (city === 'b' ? 20 : 0) + ((i * 13) % 5) / 10}`;
-  });
-  fs.writeFileSync(csv, ['x,city,y', ...rows].join('\n') + '\n');
+  csv = writeToyCsv(f.home);
 });
 afterEach(() => f.close());
 
