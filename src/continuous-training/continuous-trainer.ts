@@ -195,6 +195,8 @@ export class ContinuousTrainer {
       experiment: `retraining-${p.deployment}`,
       tags: { 'gyre.retraining.deployment': p.deployment, 'gyre.retraining.trigger': trigger },
       user: 'gyre-continuous-training',
+      // The trainer often shares its process with serving: fit off the event loop.
+      offThread: true,
     });
     const detail = { window, gate: result.gate, metrics: pick(result.metrics, metric), champion: result.champion ? pick(result.champion.metrics, metric) : null };
     if (p.rollout !== 'promote' && result.gate?.passed) {

@@ -50,11 +50,18 @@ export function checkModelKind(kind: string): ModelKind {
   return kind as ModelKind;
 }
 
-export function fitModel(kind: ModelKind, train: Frame, target: string, selection: FeatureSelection, params: ParamValues): FittedModel {
-  if (kind === 'gbdt') {
-    const m: GbdtModel = fitGbdt(train, { target, ...selection, params: params as never });
+/** The fitted model as plain data (what a worker thread hands back). */
+export type RawModel = GbdtModel | LinearModel;
+
+export function fitRaw(kind: ModelKind, train: Frame, target: string, selection: FeatureSelection, params: ParamValues): RawModel {
+  return kind === 'gbdt' ? fitGbdt(train, { target, ...selection, params: params as never }) : fitLinear(train, { target, ...selection, params: params as never });
+}
+
+/** Prediction and export over a fitted model's data. */
+export function wrapModel(m: RawModel): FittedModel {
+  if (m.format === 'gyre-gbdt') {
     return {
-      kind,
+      kind: 'gbdt',
       task: m.task,
       classes: m.classes,
       features: m.features,
@@ -63,9 +70,8 @@ export function fitModel(kind: ModelKind, train: Frame, target: string, selectio
       toOnnx: (name) => gbdtToOnnx(m, name),
     };
   }
-  const m: LinearModel = fitLinear(train, { target, ...selection, params: params as never });
   return {
-    kind,
+    kind: 'linear',
     task: m.task,
     classes: m.classes,
     features: m.features,
@@ -73,6 +79,10 @@ export function fitModel(kind: ModelKind, train: Frame, target: string, selectio
     predict: (f) => (m.task === 'regression' ? { task: 'regression', values: predictLinearValues(m, f) } : { task: 'classification', classes: m.classes!, labels: predictLinearClasses(m, f), proba: predictLinearProba(m, f) }),
     toOnnx: (name) => linearToOnnx(m, name),
   };
+}
+
+export function fitModel(kind: ModelKind, train: Frame, target: string, selection: FeatureSelection, params: ParamValues): FittedModel {
+  return wrapModel(fitRaw(kind, train, target, selection, params));
 }
 
 /**

@@ -33,6 +33,7 @@ import { randomSplit } from './random.js';
 import { selectRows } from './dataset/frame.js';
 import type { Frame } from './dataset/frame.js';
 import { readOnnxGraph } from '../models/onnx-graph.js';
+import { fitOffThread } from './fit-off-thread.js';
 import { outputsFromGraph } from '../models/manifest-from-graph.js';
 
 export interface SearchJob {
@@ -79,6 +80,8 @@ export interface TrainJob {
   gates?: string[];
   /** The model to compare with; default `<register>@<alias>` when both are given. */
   champion?: string;
+  /** Fit on a worker thread (a serving process stays responsive while it trains). */
+  offThread?: boolean;
   user: string;
 }
 
@@ -118,7 +121,8 @@ export async function runTrainJob(gyre: Gyre, job: TrainJob): Promise<TrainResul
   const fixed: ParamValues = { ...(job.params ?? {}), ...(kind === 'gbdt' && job.seed !== undefined ? { seed: job.seed } : {}) };
   // Fit once before tracking anything when there is no search: bad parameters or a bad target fail clean.
   const started = performance.now();
-  let fitted: FittedModel | null = search ? null : fitModel(kind, data.train, job.target, selection, fixed);
+  const fit = (params: ParamValues) => (job.offThread ? fitOffThread(kind, data.train, job.target, selection, params) : Promise.resolve(fitModel(kind, data.train, job.target, selection, params)));
+  let fitted: FittedModel | null = search ? null : await fit(fixed);
   let fitS = (performance.now() - started) / 1000;
 
   const run = await gyre.startRun({ experiment: job.experiment ?? 'training', runName: `${kind}-${job.target}${search ? '-search' : ''}`, userId: job.user, ...(job.tags ? { tags: job.tags } : {}) });
@@ -134,7 +138,7 @@ export async function runTrainJob(gyre: Gyre, job: TrainJob): Promise<TrainResul
       params = { ...fixed, ...outcome.best.params };
       searchSummary = { trials: outcome.trials.length, metric: outcome.metric, bestValue: outcome.best.result.value, bestParams: outcome.best.params, stoppedBy: outcome.stoppedBy, seconds: outcome.seconds };
       const refit = performance.now();
-      fitted = fitModel(kind, data.train, job.target, selection, params);
+      fitted = await fit(params);
       fitS = (performance.now() - refit) / 1000;
     }
     const model = fitted!;

@@ -3,25 +3,11 @@
  * event loop would use one core). Each worker receives the data once at start; a trial message
  * carries only its parameters. With one thread, trials run in process (no copy, easier to debug).
  */
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { GyreError } from '../../core/errors.js';
+import { compiledWorker } from '../../core/compiled-worker.js';
 import type { ParamValues } from '../fitted-model.js';
 import { runTrial } from './trial.js';
 import type { TrialData, TrialResult } from './trial.js';
-
-/**
- * The worker's compiled file. Under the TypeScript sources (tests), the sibling is a `.ts` file a
- * worker cannot load, so the build's copy in dist/ is used (`npm test` builds first).
- */
-function workerFile(): URL {
-  const here = new URL('./trial-worker.js', import.meta.url);
-  if (fs.existsSync(fileURLToPath(here))) return here;
-  const built = new URL(import.meta.url.replace('/src/training/search/trial-pool.ts', '/dist/training/search/trial-worker.js'));
-  if (fs.existsSync(fileURLToPath(built))) return built;
-  throw new GyreError('INTERNAL', "The search's trial worker is not built; run 'npm run build'.", {});
-}
 
 export class TrialPool {
   private readonly workers: Worker[] = [];
@@ -33,7 +19,7 @@ export class TrialPool {
   constructor(private readonly data: TrialData, readonly threads: number) {
     if (threads <= 1) return;
     for (let i = 0; i < threads; i++) {
-      const w = new Worker(workerFile(), { workerData: data });
+      const w = new Worker(compiledWorker(import.meta.url, 'trial-worker.js'), { workerData: data });
       w.on('message', (m: { id: number; result: TrialResult }) => {
         this.pending.get(m.id)?.resolve(m.result);
         this.pending.delete(m.id);
