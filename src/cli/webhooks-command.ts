@@ -6,7 +6,7 @@ import { table, time } from './format.js';
 const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
 
 export function registerWebhooksCommand(program: Command): void {
-  const webhooks = program.command('webhooks').description('HMAC-signed HTTP notifications of registry events');
+  const webhooks = program.command('webhooks').description('HMAC-signed HTTP notifications of registry events and alerts');
   webhooks
     .command('create')
     .description('subscribe a URL; prints the signing secret once')
