@@ -142,6 +142,9 @@ async function distributedRaw() {
   const events = new QueueEvents('raw-noop', { connection, prefix });
   try {
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    // As the dispatcher does: every job in flight listens on these emitters.
+    queue.setMaxListeners(0);
+    events.setMaxListeners(0);
     for (let i = 0; i < 2; i++) workers.push(await startProcess([fileURLToPath(import.meta.url), '--raw-worker', prefix, String(WORKER_CONCURRENCY)], {}, 'raw worker ready'));
     // Same shape as the coordinator: one job per step, each awaited, the same number in flight.
     const inFlight = 2 * WORKER_CONCURRENCY * 2;

@@ -75,6 +75,15 @@ function headline(r) {
         ratio: r.ratio,
         goals,
       };
+    case 'train-search':
+      return {
+        onnx_rows_per_s_1_and_2_threads: [r.gyre.onnx_prediction_numeric_bike.onnx_rows_per_s, r.gyre.onnx_prediction_numeric_bike.onnx_rows_per_s_two_threads],
+        in_process_rows_per_s: r.gyre.onnx_prediction_numeric_bike.typescript_rows_per_s,
+        string_inputs_rows_per_s_1_and_2_threads: [r.gyre.onnx_prediction_with_string_inputs_adult.onnx_rows_per_s, r.gyre.onnx_prediction_with_string_inputs_adult.onnx_rows_per_s_two_threads],
+        search_s_1_and_2_threads: [r.gyre.search_two_threads.one_thread_s, r.gyre.search_two_threads.two_threads_s],
+        ratio: r.ratio,
+        goals,
+      };
     case 'pipelines':
       return { executed_ms_per_step: r.gyre.executed_ms_per_step, cached_ms_per_step: r.gyre.cached_ms_per_step, baseline_ms_per_step: r.baseline.ms_per_step, ratio: r.ratio, distributed: typeof r.distributed === 'object' ? { steps_per_s: r.distributed.gyre.steps_per_s, raw_bullmq_jobs_per_s: r.distributed.baseline.jobs_per_s, ratio: r.distributed.ratio } : r.distributed, goals };
     case 'log-batch':
