@@ -63,7 +63,7 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
   const webhookStore = new SqlWebhookStore(stores.database.db);
   const eventSources: Record<string, EventSource> = { registry: registryEventSource(registry) };
   const metrics = new Registry();
-  const serving = openServing(stores.database.db, stores.database.dialect, registry, stores.artifacts, metrics);
+  const serving = openServing(stores.database.db, stores.database.dialect, registry, stores.artifacts, metrics, stores.database.sqliteFile);
   const runArtifacts = new RunArtifacts(tracking, stores.artifacts);
   const data = new DataService(stores.datasets, stores.artifacts);
   const monitoring = openMonitoring({ db: stores.database.db, serving, registry, artifacts: stores.artifacts, metrics, readDataset: (ref) => data.readColumns(ref) });

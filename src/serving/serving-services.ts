@@ -18,6 +18,7 @@ import { DeploymentService } from './deployments/deployment-service.js';
 import { RegistryModelSource } from './deployments/registry-model-source.js';
 import type { ServingEvent } from './deployments/deployment-runtime.js';
 import { ServingMetrics } from './serving-metrics.js';
+import { ThreadedLogAppender } from '../stores/sqlite/threaded-log-appender.js';
 
 export interface Serving {
   deployments: DeploymentService;
@@ -31,12 +32,13 @@ export interface Serving {
   stop(): Promise<void>;
 }
 
-export function openServing(db: Kysely<Database>, dialect: Dialect, registry: RegistryApi, artifacts: ArtifactStore, metricsRegistry: Registry): Serving {
+export function openServing(db: Kysely<Database>, dialect: Dialect, registry: RegistryApi, artifacts: ArtifactStore, metricsRegistry: Registry, sqliteFile?: string): Serving {
   const store = new SqlDeploymentStore(db);
   const inferenceLog = new SqlInferenceLogStore(db, dialect);
   const source = new RegistryModelSource(registry, artifacts);
   let manager: DeploymentManager | null = null;
   let writer: InferenceLogWriter | null = null;
+  let appender: ThreadedLogAppender | null = null;
   return {
     deployments: new DeploymentService(store, source, () => manager),
     inferenceLog,
@@ -44,7 +46,10 @@ export function openServing(db: Kysely<Database>, dialect: Dialect, registry: Re
     start(options = {}) {
       if (manager) return manager;
       const metrics = new ServingMetrics(metricsRegistry);
-      writer = new InferenceLogWriter(inferenceLog, { onError: options.onError ?? (() => {}) });
+      // On a SQLite file the log is written from a worker thread with its own connection; PostgreSQL's pool is already asynchronous.
+      if (sqliteFile) appender = new ThreadedLogAppender(sqliteFile);
+      const sink = appender ? { append: (records: Parameters<InferenceLogStore['append']>[0]) => appender!.append(records) } : inferenceLog;
+      writer = new InferenceLogWriter(sink, { onError: options.onError ?? (() => {}) });
       const w = writer;
       metrics.droppedSource = () => w.dropped;
       manager = new DeploymentManager(store, { source, log: writer, metrics, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.clock ? { clock: options.clock } : {}) });
@@ -57,6 +62,8 @@ export function openServing(db: Kysely<Database>, dialect: Dialect, registry: Re
     async stop() {
       await manager?.stop();
       await writer?.close();
+      await appender?.close();
+      appender = null;
       manager = null;
     },
   };

@@ -16,6 +16,8 @@ export interface SqlDatabase {
   dialect: Dialect;
   /** Changes when another connection commits (SQLite's PRAGMA data_version); absent: unknown. */
   externalVersion?: () => number;
+  /** The SQLite database file (absent for PostgreSQL and in-memory databases). */
+  sqliteFile?: string;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export async function openSqlDatabase(databaseUrl: string, home: string): Promis
       db,
       dialect: 'sqlite',
       externalVersion: () => raw.pragma('data_version', { simple: true }) as number,
+      ...(file === ':memory:' ? {} : { sqliteFile: file }),
       close: () => db.destroy(),
     };
   }

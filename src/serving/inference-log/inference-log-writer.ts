@@ -29,7 +29,7 @@ export class InferenceLogWriter {
   dropped = 0;
   private readonly o: Required<WriterOptions>;
 
-  constructor(private readonly store: InferenceLogStore, options: WriterOptions = {}) {
+  constructor(private readonly store: Pick<InferenceLogStore, 'append'>, options: WriterOptions = {}) {
     this.o = {
       sampleRate: options.sampleRate ?? 1,
       flushIntervalMs: options.flushIntervalMs ?? 100,

@@ -1,0 +1,34 @@
+/**
+ * Worker-thread side of the threaded inference-log appender: its own better-sqlite3 connection to
+ * the same WAL database file, so the inserts (and the JSON of inputs and outputs) run beside the
+ * event loop that answers predictions. One transaction per batch.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
+import type { InferenceRecord } from '../../serving/inference-log/entities.js';
+
+const db = new BetterSqlite3((workerData as { file: string }).file);
+// The same settings as the main connection (sqlite-database): a writer waits for the other's commit.
+db.pragma('busy_timeout = 10000');
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+const insert = db.prepare(
+  'INSERT INTO inference_log (deployment, request_id, ts, model_name, model_version, variant, inputs, outputs, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+);
+const appendAll = db.transaction((records: InferenceRecord[]) => {
+  for (const r of records) insert.run(r.deployment, r.requestId, r.timestamp, r.modelName, r.modelVersion, r.variant, JSON.stringify(r.inputs), JSON.stringify(r.outputs), r.latencyMs);
+});
+
+parentPort!.on('message', (m: { id: number; records: InferenceRecord[] } | { close: true }) => {
+  if ('close' in m) {
+    db.close();
+    parentPort!.close();
+    return;
+  }
+  try {
+    appendAll(m.records);
+    parentPort!.postMessage({ id: m.id });
+  } catch (err) {
+    parentPort!.postMessage({ id: m.id, error: (err as Error).message });
+  }
+});
