@@ -6,8 +6,8 @@
  */
 import { invalidArgument } from '../core/errors.js';
 import type { InferenceLogStore } from '../serving/inference-log/inference-log-store.js';
-import { createFrame, selectRows } from '../training/dataset/frame.js';
-import type { Column, Frame } from '../training/dataset/frame.js';
+import { columnFromValues, createFrame, isNullish, selectRows } from '../training/dataset/frame.js';
+import type { Frame } from '../training/dataset/frame.js';
 import type { RetrainingPolicy } from './entities.js';
 
 export interface FeatureKind {
@@ -74,20 +74,9 @@ export function windowFrame(sources: LabelledRows[], kinds: FeatureKind[], from:
   const keep: { s: LabelledRows; i: number }[] = [];
   for (const s of sources) s.times.forEach((t, i) => t >= from && t < to && keep.push({ s, i }));
   keep.sort((a, b) => a.s.times[a.i]! - b.s.times[b.i]!);
-  const columns = kinds.map((k): Column => {
-    const raw = keep.map(({ s, i }) => s.values[k.name]![i]);
-    if (k.numeric) return { kind: 'numeric', name: k.name, values: Float64Array.from(raw, (v) => (v === null || v === undefined || v === '' ? Number.NaN : Number(v))) };
-    const categories: string[] = [];
-    const index = new Map<string, number>();
-    const codes = Int32Array.from(raw, (v) => {
-      if (v === null || v === undefined || v === '') return -1;
-      const key = String(v);
-      let c = index.get(key);
-      if (c === undefined) index.set(key, (c = categories.push(key) - 1));
-      return c;
-    });
-    return { kind: 'categorical', name: k.name, codes, categories };
-  });
+  // An empty string is missing too: CSV files and JSON bodies spell "no value" that way.
+  const missing = (v: unknown) => isNullish(v) || v === '';
+  const columns = kinds.map((k) => columnFromValues(k.name, keep.map(({ s, i }) => s.values[k.name]![i]), k.numeric, missing));
   return { frame: createFrame(columns), times: Float64Array.from(keep, ({ s, i }) => s.times[i]!) };
 }
 

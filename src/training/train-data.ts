@@ -2,34 +2,13 @@
 import type { ColumnSchema } from '../data/entities.js';
 import type { DataService } from '../data/data-service.js';
 import { invalidArgument } from '../core/errors.js';
-import { createFrame, getColumn, selectRows } from './dataset/frame.js';
-import type { Column, Frame } from './dataset/frame.js';
+import { columnFromValues, createFrame, getColumn, selectRows } from './dataset/frame.js';
+import type { Frame } from './dataset/frame.js';
 import { randomSplit } from './random.js';
 
 /** The data service's columns as a trainer frame: numbers stay numbers (null → NaN), the rest are categories. */
 export function toFrame(schema: ColumnSchema[], columns: Record<string, unknown[]>): Frame {
-  return createFrame(
-    schema.map((c): Column => {
-      const values = columns[c.name]!;
-      if (c.type === 'integer' || c.type === 'number') {
-        return { kind: 'numeric', name: c.name, values: Float64Array.from(values, (v) => (v === null || v === undefined ? Number.NaN : Number(v))) };
-      }
-      const categories: string[] = [];
-      const index = new Map<string, number>();
-      const codes = Int32Array.from(values, (v) => {
-        if (v === null || v === undefined) return -1;
-        const s = String(v);
-        let i = index.get(s);
-        if (i === undefined) {
-          i = categories.length;
-          categories.push(s);
-          index.set(s, i);
-        }
-        return i;
-      });
-      return { kind: 'categorical', name: c.name, codes, categories };
-    }),
-  );
+  return createFrame(schema.map((c) => columnFromValues(c.name, columns[c.name]!, c.type === 'integer' || c.type === 'number')));
 }
 
 export interface TrainingData {

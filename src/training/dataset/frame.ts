@@ -71,3 +71,24 @@ export function asCategorical(c: Column): CategoricalColumn {
   for (let i = 0; i < codes.length; i++) codes[i] = Number.isNaN(c.values[i]) ? -1 : (index.get(c.values[i]) as number);
   return { kind: 'categorical', name: c.name, codes, categories: distinct.map(String) };
 }
+
+/** Missing in raw values handed over from outside (data service, inference log): null or undefined. */
+export const isNullish = (v: unknown): boolean => v === null || v === undefined;
+
+/**
+ * A column from raw values (numbers, text, nulls) as the trainers read it: numbers as float64 with
+ * NaN for missing, anything else as categories in order of first appearance with -1 for missing.
+ */
+export function columnFromValues(name: string, values: readonly unknown[], numeric: boolean, isMissing: (v: unknown) => boolean = isNullish): Column {
+  if (numeric) return { kind: 'numeric', name, values: Float64Array.from(values, (v) => (isMissing(v) ? Number.NaN : Number(v))) };
+  const categories: string[] = [];
+  const index = new Map<string, number>();
+  const codes = Int32Array.from(values, (v) => {
+    if (isMissing(v)) return -1;
+    const key = String(v);
+    let code = index.get(key);
+    if (code === undefined) index.set(key, (code = categories.push(key) - 1));
+    return code;
+  });
+  return { kind: 'categorical', name, codes, categories };
+}
