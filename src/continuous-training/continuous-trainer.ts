@@ -218,7 +218,7 @@ export class ContinuousTrainer {
   /** A challenger from the policy's own pipeline, shaped like a training job's result (promoted when the gate passed and rollout is `promote`). */
   private async pipelineChallenger(p: RetrainingPolicy, frames: { train: Frame; test: Frame }, gates: string[], trigger: string) {
     if (!this.deps.runPipeline) throw invalidArgument('This policy trains with a pipeline; give the continuous trainer a pipeline runner (gyre server does).', {});
-    const c = await challengerFromPipeline(this.deps.gyre, this.deps.runPipeline, p as never, frames, gates, trigger);
+    const c = await challengerFromPipeline(this.deps.gyre, this.deps.runPipeline, p, p.trainer.pipeline!, frames, gates, trigger);
     const promote = p.rollout === 'promote' && c.gate.passed;
     if (promote) await this.deps.gyre.registry.setAlias(p.model, p.alias, c.version, { ...ACTOR, reason: `retraining (${trigger}): ${c.gate.summary}`.slice(0, 1000) });
     return { runId: c.runId, gate: c.gate, metrics: c.metrics, champion: c.champion, registered: { version: c.version }, promoted: promote };

@@ -57,20 +57,21 @@ export interface PipelineChallenger {
   champion: { ref: string; version: number; metrics: Record<string, number> } | null;
 }
 
+/** The model's newest version number (0 when it has none yet). */
 async function latestVersion(gyre: Gyre, model: string): Promise<number> {
-  const page = await gyre.registry.searchVersions({ filter: `name = '${model.replace(/'/g, "''")}'`, maxResults: 1000 });
-  return Math.max(0, ...page.items.map((v) => v.version));
+  const versions = await gyre.registry.listVersions(model);
+  return Math.max(0, ...versions.map((v) => v.version));
 }
 
 export async function challengerFromPipeline(
   gyre: Gyre,
   runPipeline: PipelineRunnerFn,
-  p: RetrainingPolicy & { trainer: { pipeline: PipelineTrainer } },
+  p: RetrainingPolicy,
+  spec: PipelineTrainer,
   frames: { train: Frame; test: Frame },
   rules: string[],
   trigger: string,
 ): Promise<PipelineChallenger> {
-  const spec = p.trainer.pipeline;
   writeCsv(spec.trainData, frames.train);
   if (spec.evaluationData) writeCsv(spec.evaluationData, frames.test);
   const before = await latestVersion(gyre, p.model);
