@@ -147,7 +147,8 @@ export async function runTrainJob(gyre: Gyre, job: TrainJob): Promise<TrainResul
     const predictions = model.predict(test);
     evaluation = evaluatePredictions({ truth: truthOf(test, job.target, model.task), predictions, ...(sensitive ? { sensitive } : {}) });
     const onnx = model.toOnnx(`${job.target}-${kind}`);
-    const onnxMaxAbsDiff = await checkOnnxParity(onnx, manifestFor(model, onnx, {}), test, predictions);
+    const manifest = manifestFor(model, onnx);
+    const onnxMaxAbsDiff = await checkOnnxParity(onnx, manifest, test, predictions);
     if (championRef && (rules.length > 0 || job.champion)) champion = await scoreChampion(models, championRef, test, job.target, model.task);
     if (rules.length) gate = decideGate(rules, evaluation.metrics, champion);
 
@@ -174,7 +175,7 @@ export async function runTrainJob(gyre: Gyre, job: TrainJob): Promise<TrainResul
       await run.logText('evaluation/gate.json', JSON.stringify(gate, null, 2));
       await run.setTags({ 'gyre.gate.passed': String(gate.passed), 'gyre.gate.summary': gate.summary.slice(0, 5000) });
     }
-    await run.logModel(onnx, { manifest: manifestFor(model, onnx, metrics) });
+    await run.logModel(onnx, { manifest: { ...manifest, metrics: topLevel(metrics) } });
     await run.end();
     const result: TrainResult = { runId: run.id, model: kind, task: model.task, trainRows: data.train.nRows, testRows: test.nRows, params, metrics, search: searchSummary, champion: champion ? { ref: champion.ref, version: champion.version, metrics: champion.metrics } : null, gate, registered: null, promoted: false };
     return await registerAndPromote(gyre, job, result, data.label);
@@ -247,7 +248,7 @@ async function searchAndTrack(gyre: Gyre, run: ActiveRun, job: TrainJob, kind: M
  * nothing is registered. Returns the largest difference seen.
  */
 async function checkOnnxParity(onnx: Uint8Array, manifest: ReturnType<typeof manifestFor>, test: Frame, expected: Predictions): Promise<number> {
-  const got = await scorePackage(onnx, { name: 'parity-check', ...manifest } as unknown as GyreModelManifest, test);
+  const got = await scorePackage(onnx, { name: 'parity-check', metrics: {}, ...manifest } as unknown as GyreModelManifest, test);
   const a = expected.task === 'regression' ? expected.values : expected.proba;
   const b = got.task === 'regression' ? got.values : got.proba;
   let max = a.length === b.length ? 0 : Infinity;
@@ -257,7 +258,7 @@ async function checkOnnxParity(onnx: Uint8Array, manifest: ReturnType<typeof man
 }
 
 /** The manifest: raw feature columns in, and outputs labelled with their role (and class order) for scoring and serving. */
-function manifestFor(model: FittedModel, onnx: Uint8Array, metrics: Record<string, number>) {
+function manifestFor(model: FittedModel, onnx: Uint8Array) {
   const classLabels = model.classes ?? undefined;
   const outputs = outputsFromGraph(readOnnxGraph(onnx)).map((o) => {
     const role = o.name === 'prediction' ? 'prediction' : o.name === 'label' ? 'label' : o.name === 'probabilities' ? 'probabilities' : 'other';
@@ -267,6 +268,5 @@ function manifestFor(model: FittedModel, onnx: Uint8Array, metrics: Record<strin
     task: model.task,
     inputs: model.features.map((f) => ({ name: f.name, type: f.kind === 'numeric' ? 'number' : 'string', tensor: f.name, ...(f.kind === 'categorical' ? { categories: [...f.categories] } : {}) })),
     outputs,
-    metrics: topLevel(metrics),
   };
 }
