@@ -115,3 +115,14 @@ export async function loadModelPackage(store: ArtifactStore, digest: string): Pr
   }
   return { onnx, manifest };
 }
+
+/**
+ * A registered version's package digest. Versions registered through MLflow's API with only a
+ * source URI have no package; `purpose` says what needed one ("serve it", "score it").
+ */
+export function requirePackageDigest(v: { name: string; version: number; packageDigest?: string | null }, purpose: string): string {
+  if (!v.packageDigest) {
+    throw new GyreError('INVALID_STATE', `${v.name} version ${v.version} has no Gyre model package (it was registered through MLflow's API with only a source URI). Register the ONNX file with 'gyre models register' to ${purpose}.`, { name: v.name, version: v.version });
+  }
+  return v.packageDigest;
+}

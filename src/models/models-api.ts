@@ -9,9 +9,8 @@ import { modelCardSections, renderHtml, renderMarkdown } from '../registry/model
 import { registerModel } from './model-registration.js';
 import type { RegisterInput, RegistrationDeps } from './model-registration.js';
 import type { RestClient } from '../stores/rest/rest-client.js';
-import { loadModelPackage } from './model-package.js';
+import { loadModelPackage, requirePackageDigest } from './model-package.js';
 import type { GyreModelManifest } from './manifest.js';
-import { GyreError } from '../core/errors.js';
 
 export interface ModelsApi {
   register(input: RegisterInput, actor: Actor): Promise<ModelVersion>;
@@ -34,10 +33,7 @@ export class LocalModelsApi implements ModelsApi {
   /** A registered version's ONNX bytes and manifest (checked against their digest), e.g. to score a champion. */
   async loadPackage(ref: string): Promise<{ version: ModelVersion; onnx: Uint8Array; manifest: GyreModelManifest }> {
     const version = await this.deps.registry.resolve(ref);
-    if (!version.packageDigest) {
-      throw new GyreError('INVALID_STATE', `${version.name} version ${version.version} has no Gyre model package (registered through MLflow's API with only a source URI), so it cannot be scored here.`, { name: version.name, version: version.version });
-    }
-    return { version, ...(await loadModelPackage(this.deps.artifacts, version.packageDigest)) };
+    return { version, ...(await loadModelPackage(this.deps.artifacts, requirePackageDigest(version, 'score it'))) };
   }
 }
 

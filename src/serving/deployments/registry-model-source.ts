@@ -2,10 +2,10 @@
 import type { ModelSource, ResolvedModel } from './model-source.js';
 import type { RegistryApi } from '../../registry/registry-api.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
-import { loadModelPackage, loadPackageManifest } from '../../models/model-package.js';
+import { loadModelPackage, loadPackageManifest, requirePackageDigest } from '../../models/model-package.js';
 import type { GyreModelManifest } from '../../models/manifest.js';
 import { parseModelRef } from '../../registry/model-ref.js';
-import { GyreError, invalidArgument } from '../../core/errors.js';
+import { invalidArgument } from '../../core/errors.js';
 
 export class RegistryModelSource implements ModelSource {
   constructor(
@@ -23,13 +23,7 @@ export class RegistryModelSource implements ModelSource {
 
   async resolve(ref: string): Promise<ResolvedModel> {
     const v = await this.registry.resolve(ref);
-    if (!v.packageDigest) {
-      throw new GyreError('INVALID_STATE', `${v.name} version ${v.version} has no Gyre model package (it was registered through MLflow's API with only a source URI). Register the ONNX file with 'gyre models register' to serve it.`, {
-        name: v.name,
-        version: v.version,
-      });
-    }
-    return { modelName: v.name, version: String(v.version), packageDigest: v.packageDigest };
+    return { modelName: v.name, version: String(v.version), packageDigest: requirePackageDigest(v, 'serve it') };
   }
 
   async loadOnnx(resolved: ResolvedModel): Promise<Uint8Array> {
