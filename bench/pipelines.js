@@ -14,7 +14,8 @@
  * Env: BENCH_REDIS_URL (default GYRE_REDIS_URL or redis://127.0.0.1:6379), BENCH_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/test; a fresh schema is made and dropped),
  * BENCH_PIPELINE_STEPS (in-process steps, default 200), BENCH_DISTRIBUTED_STEPS (default 1000),
- * BENCH_WORKER_CONCURRENCY (per worker, default 8), BENCH_DISTRIBUTED=0 to skip that part.
+ * BENCH_WORKER_CONCURRENCY (per worker, default 8), BENCH_DISTRIBUTED=0 to skip that part,
+ * BENCH_PROF_DIR=<dir> for CPU profiles of the worker processes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,6 +30,7 @@ import { definePipeline, step } from '../dist/pipelines/define-pipeline.js';
 import { BullmqDispatcher } from '../dist/pipelines/distributed/bullmq-dispatcher.js';
 import { redisOptions } from '../dist/pipelines/distributed/redis-connection.js';
 import { goal, log, machineInfo, mainOf, round, withTempDir } from './support/stats.js';
+import { cpuByProgram, cpuDelta } from './support/process-cpu.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const GYRE_BIN = path.join(HERE, '..', 'bin', 'gyre.js');
@@ -84,8 +86,11 @@ export const pipeline = definePipeline({ name: 'bench-fanout', module: import.me
   return file;
 }
 
+/** BENCH_PROF_DIR=<dir>: workers write V8 CPU profiles there (summarise with bench/support/summarize-profile.js). */
+const PROF_ARGS = process.env.BENCH_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR}`] : [];
+
 function startProcess(args, env, readyText) {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, GYRE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...PROF_ARGS, ...args], { env: { ...process.env, ...env, GYRE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   return new Promise((resolve, reject) => {
@@ -112,11 +117,14 @@ async function distributedGyre(dir, databaseUrl) {
     const { pipeline } = await import(pathToFileURL(module).href);
     const dispatcher = await BullmqDispatcher.connect(pipelines.env, REDIS_URL, prefix);
     try {
+      const labels = processLabels(workers);
+      const c0 = cpuByProgram(labels);
       const t0 = performance.now();
       const r = await pipelines.run(pipeline, { dispatcher, force: true, concurrency: 2 * WORKER_CONCURRENCY * 2 });
       const ms = performance.now() - t0;
+      const cpu = cpuDelta(c0, cpuByProgram(labels));
       if (r.status !== 'succeeded') throw new Error(`distributed bench pipeline ${r.status}: ${r.error}`);
-      return { steps: DIST_STEPS, s: ms / 1000, stepsPerS: DIST_STEPS / (ms / 1000) };
+      return { steps: DIST_STEPS, s: ms / 1000, stepsPerS: DIST_STEPS / (ms / 1000), cpu };
     } finally {
       await dispatcher.close();
     }
@@ -149,6 +157,8 @@ async function distributedRaw() {
     // Same shape as the coordinator: one job per step, each awaited, the same number in flight.
     const inFlight = 2 * WORKER_CONCURRENCY * 2;
     let next = 0;
+    const labels = processLabels(workers);
+    const c0 = cpuByProgram(labels);
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: inFlight }, async () => {
@@ -160,7 +170,7 @@ async function distributedRaw() {
       }),
     );
     const ms = performance.now() - t0;
-    return { jobs: DIST_STEPS, s: ms / 1000, jobsPerS: DIST_STEPS / (ms / 1000) };
+    return { jobs: DIST_STEPS, s: ms / 1000, jobsPerS: DIST_STEPS / (ms / 1000), cpu: cpuDelta(c0, cpuByProgram(labels)) };
   } finally {
     await Promise.all(workers.map(stop));
     await events.close();
@@ -168,6 +178,9 @@ async function distributedRaw() {
     await queue.close();
   }
 }
+
+/** This process as the coordinator and each worker by its index, in the CPU accounting. */
+const processLabels = (workers) => new Map([[process.pid, 'coordinator'], ...workers.map((w, i) => [w.pid, `worker-${i + 1}`])]);
 
 async function withPostgresSchema(fn) {
   const schema = `gyre_bench_${randomBytes(5).toString('hex')}`;
@@ -192,8 +205,8 @@ async function run() {
     const gyre = await withTempDir('pipelines-dist', (dir) => withPostgresSchema((url) => distributedGyre(dir, url)));
     const raw = await distributedRaw();
     distributed = {
-      gyre: { steps: gyre.steps, s: round(gyre.s, 2), steps_per_s: round(gyre.stepsPerS, 1) },
-      baseline: { what: 'raw BullMQ no-op jobs, same Redis, 2 worker processes, same concurrency and jobs in flight', jobs: raw.jobs, s: round(raw.s, 2), jobs_per_s: round(raw.jobsPerS, 1) },
+      gyre: { steps: gyre.steps, s: round(gyre.s, 2), steps_per_s: round(gyre.stepsPerS, 1), cpu_ms_by_process: gyre.cpu },
+      baseline: { what: 'raw BullMQ no-op jobs, same Redis, 2 worker processes, same concurrency and jobs in flight', jobs: raw.jobs, s: round(raw.s, 2), jobs_per_s: round(raw.jobsPerS, 1), cpu_ms_by_process: raw.cpu },
       ratio: round(gyre.stepsPerS / raw.jobsPerS, 3),
       ratio_definition: 'Gyre steps/s ÷ raw BullMQ jobs/s (each Gyre step also writes its tracking run, step state, log artifact, outputs and cache entry to PostgreSQL and the artifact store)',
     };

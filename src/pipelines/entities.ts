@@ -4,8 +4,12 @@
  * and executed by workers on other machines.
  */
 
-/** Where a step's result came from, as the run reports it (`gyre pipelines run --json`). */
-export type StepStatus = 'pending' | 'running' | 'succeeded' | 'cached' | 'failed' | 'skipped' | 'cancelled';
+/**
+ * Where a step's result came from, as the run reports it (`gyre pipelines run --json`). `queued`:
+ * handed to an executor, not started yet (its tracking run is SCHEDULED); steps that end within a
+ * moment go from queued straight to their result.
+ */
+export type StepStatus = 'pending' | 'queued' | 'running' | 'succeeded' | 'cached' | 'failed' | 'skipped' | 'cancelled';
 export type PipelineRunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export const TERMINAL_STEP_STATUSES: ReadonlySet<StepStatus> = new Set(['succeeded', 'cached', 'failed', 'skipped', 'cancelled']);

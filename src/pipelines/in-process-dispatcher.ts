@@ -1,5 +1,5 @@
 /** The embedded default: executed steps run in the coordinating process. */
-import type { PipelineRun } from './entities.js';
+import type { PipelineRun, StepState } from './entities.js';
 import type { StepDispatcher } from './pipeline-runner.js';
 import { executeStep } from './step-execution.js';
 import type { PipelineEnv, StepRequest } from './step-execution.js';
@@ -7,8 +7,8 @@ import type { PipelineEnv, StepRequest } from './step-execution.js';
 export class InProcessDispatcher implements StepDispatcher {
   constructor(private readonly env: PipelineEnv) {}
 
-  async dispatch(run: PipelineRun, req: StepRequest, cancel: AbortSignal): Promise<void> {
-    await executeStep(this.env, run, req, cancel);
+  dispatch(run: PipelineRun, req: StepRequest, cancel: AbortSignal): Promise<StepState> {
+    return executeStep(this.env, run, req, cancel);
   }
 
   async close(): Promise<void> {}

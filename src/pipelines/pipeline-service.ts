@@ -14,6 +14,7 @@ import type { PipelineRunResult, RunOptions, StepDispatcher } from './pipeline-r
 import type { PipelineEnv } from './step-execution.js';
 import { STEP_LOG_ARTIFACT } from './step-execution.js';
 import { InProcessDispatcher } from './in-process-dispatcher.js';
+import { StepJournal } from './step-journal.js';
 import { loadModulePipeline } from './module-pipelines.js';
 
 export class PipelineService {
@@ -26,7 +27,7 @@ export class PipelineService {
     readonly store: PipelineStore,
     worker = `${os.hostname()}:${process.pid}`,
   ) {
-    this.env = { services, store, worker, functionsFor: (run) => this.functionsFor(run) };
+    this.env = { services, store, journal: new StepJournal(store), worker, functionsFor: (run) => this.functionsFor(run) };
   }
 
   /** Makes a TypeScript pipeline's functions available to steps executed by this process. */

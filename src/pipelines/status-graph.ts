@@ -3,6 +3,7 @@ import type { PipelineDefinition, StepState, StepStatus } from './entities.js';
 
 export const STATUS_MARK: Record<StepStatus, string> = {
   pending: '·',
+  queued: '…',
   running: '▶',
   succeeded: '✓',
   cached: '≡',

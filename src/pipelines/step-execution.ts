@@ -1,75 +1,156 @@
 /**
- * Executes one step, wherever it runs (in the coordinating process or on a `gyre worker`): claim it,
- * open its nested tracking run, run it with retries, backoff and timeout, store its outputs and log,
- * index it in the cache. A redelivered step (its worker died) supersedes the dead attempt's tracking
+ * An executed step's life, wherever it runs. The coordinator queues it (its next attempt and a
+ * nested tracking run, SCHEDULED); an executor — the coordinating process or a `gyre worker` —
+ * runs it with retries, backoff and timeout, then finishes it (state, outputs, tracking run, cache
+ * entry in one write). Queue, start and finish are group-committed (step-journal.ts). A redelivered
+ * step (its worker died) is queued again as a new attempt that supersedes the dead one's tracking
  * run, so tracking ends with exactly one successful run per step.
  */
-import path from 'node:path';
 import { GyreError } from '../core/errors.js';
+import { newRunId } from '../core/ids.js';
 import { TAG_PARENT_RUN_ID } from '../tracking/entities.js';
+import type { Param, Tag } from '../tracking/entities.js';
+import { checkBatch } from '../tracking/validation.js';
 import type { Services } from '../services.js';
 import type { OutputArtifact, PipelineRun, StepDefinition, StepState } from './entities.js';
-import type { PipelineStore } from './pipeline-store.js';
+import { TERMINAL_STEP_STATUSES } from './entities.js';
+import type { PipelineStore, StepFinished, StepToQueue } from './pipeline-store.js';
 import type { StepFunction } from './define-pipeline.js';
-import { putPath, putValue, readValue, restorePath } from './step-outputs.js';
-import { runShellCommand } from './shell-command.js';
-import { GATE_OUTPUT } from './yaml-pipeline.js';
+import type { StepJournal } from './step-journal.js';
 import { StepLog } from './step-log.js';
+import { runBody, StepCancelled } from './step-body.js';
+
+export { StepCancelled } from './step-body.js';
 
 export interface PipelineEnv {
   services: Services;
   store: PipelineStore;
+  /** This process's group-committed writes of step state. */
+  journal: StepJournal;
   /** Name of this process in step states (`host:pid`). */
   worker: string;
   /** Step functions of a run's pipeline (defined in this process, or imported from its module). */
   functionsFor(run: PipelineRun): Promise<ReadonlyMap<string, StepFunction>>;
 }
 
+/** What an executor needs to run a queued attempt of a step. */
 export interface StepRequest {
   runId: string;
   step: string;
   cacheKey: string;
   inputs: Record<string, OutputArtifact[]>;
   inputDigests: Record<string, string[]>;
+  /** The queued attempt, and its tracking run. */
+  attempt: number;
+  trackingRunId: string;
 }
 
 export const TAG_PIPELINE_RUN = 'gyre.pipeline.run';
 export const TAG_PIPELINE_STEP = 'gyre.pipeline.step';
 export const STEP_LOG_ARTIFACT = 'logs/step.log';
 
-/** Why a step stopped early: the run was cancelled (not a failure of the step). */
-export class StepCancelled extends Error {}
+/**
+ * A step that is still running after this long is recorded as running on its worker; shorter
+ * steps are written once, when they end (a write fewer per step, and nobody could have seen them run).
+ */
+export const START_MARK_MS = 50;
 
-export async function executeStep(env: PipelineEnv, run: PipelineRun, req: StepRequest, cancel: AbortSignal): Promise<StepState> {
+type StepWork = Pick<StepRequest, 'cacheKey' | 'inputs' | 'inputDigests'>;
+
+/** Coordinator side: queues the step's first attempt. Null when the step was no longer pending. */
+export async function queueStep(env: PipelineEnv, run: PipelineRun, step: StepDefinition, work: StepWork): Promise<StepRequest | null> {
+  const item = await queueItem(env, run, step.name, work, 0, null);
+  if (!(await env.journal.queue(item))) return null;
+  return { runId: run.runId, step: step.name, ...work, attempt: 1, trackingRunId: item.trackingRun.runId };
+}
+
+async function queueItem(env: PipelineEnv, run: PipelineRun, step: string, work: StepWork, fromAttempt: number, supersedes: string | null): Promise<StepToQueue> {
+  const experiment = await experimentOf(env, run);
+  return {
+    runId: run.runId,
+    step,
+    fromAttempt,
+    cacheKey: work.cacheKey,
+    inputDigests: work.inputDigests,
+    supersedes,
+    trackingRun: {
+      runId: newRunId(),
+      ...experiment,
+      runName: step,
+      startTime: Date.now(),
+      // The parent tag set directly: the same nesting as parentRunId, without re-reading the parent run per step.
+      tags: [
+        { key: TAG_PARENT_RUN_ID, value: run.trackingRunId },
+        { key: TAG_PIPELINE_RUN, value: run.runId },
+        { key: TAG_PIPELINE_STEP, value: step },
+        { key: 'gyre.pipeline.cache_key', value: work.cacheKey },
+      ],
+    },
+  };
+}
+
+/**
+ * Executor side: runs the queued attempt in `req` and records its end. `redelivered`: this
+ * executor is not the first to receive it (the first died or lost its lease), so the attempt is
+ * queued anew — unless the step has already ended, in which case its recorded state is returned.
+ */
+export async function executeStep(env: PipelineEnv, run: PipelineRun, req: StepRequest, cancel: AbortSignal, redelivered = false): Promise<StepState> {
   const step = run.definition.steps.find((s) => s.name === req.step);
   if (!step) throw new GyreError('NOT_FOUND', `Pipeline '${run.pipeline}' has no step '${req.step}'.`, { step: req.step });
-  const previous = await env.store.getStep(run.runId, step.name);
-  // A duplicate delivery of a finished step returns what the first one recorded.
-  if (previous.status !== 'pending' && previous.status !== 'running') return previous;
-  const { tracking } = env.services;
-  if (previous.trackingRunId) await supersede(env, previous.trackingRunId);
-  const trackingRun = await tracking.createRun({
-    experimentId: await experimentOf(env, run),
-    runName: step.name,
-    // The parent tag set directly: the same nesting as parentRunId, without re-reading the parent run per step.
-    tags: [
-      { key: TAG_PARENT_RUN_ID, value: run.trackingRunId },
-      { key: TAG_PIPELINE_RUN, value: run.runId },
-      { key: TAG_PIPELINE_STEP, value: step.name },
-      { key: 'gyre.pipeline.cache_key', value: req.cacheKey },
-      { key: 'gyre.pipeline.worker', value: env.worker },
-    ],
-  });
-  const trackingRunId = trackingRun.info.runId;
-  const claimed = await env.store.updateStep(run.runId, step.name, { status: 'running', attempt: previous.attempt + 1, trackingRunId, worker: env.worker, startedAt: Date.now(), cacheKey: req.cacheKey, inputDigests: req.inputDigests }, ['pending', 'running']);
-  if (!claimed) {
-    await tracking.endRun(trackingRunId, 'KILLED');
-    return env.store.getStep(run.runId, step.name);
+  let { attempt, trackingRunId } = req;
+  if (redelivered) {
+    const previous = await env.store.getStep(run.runId, step.name);
+    if (TERMINAL_STEP_STATUSES.has(previous.status)) return previous;
+    const item = await queueItem(env, run, step.name, req, previous.attempt, previous.trackingRunId);
+    if (!(await env.journal.queue(item))) return env.store.getStep(run.runId, step.name);
+    attempt = previous.attempt + 1;
+    trackingRunId = item.trackingRun.runId;
   }
-  const params = Object.entries(step.params).map(([key, value]) => ({ key, value: typeof value === 'string' ? value : JSON.stringify(value) }));
 
+  const startedAt = Date.now();
+  const startMark = setTimeout(() => env.journal.start({ runId: run.runId, step: step.name, attempt, worker: env.worker, startedAt }).catch(() => {}), START_MARK_MS);
   const log = new StepLog();
   let outputs: OutputArtifact[] | null = null;
+  let failure: Error | null = null;
+  let params: Param[] = [];
+  try {
+    // Checked before the body runs: a param tracking would refuse fails the step, not its bookkeeping.
+    params = checkBatch({ params: Object.entries(step.params).map(([key, value]) => ({ key, value: typeof value === 'string' ? value : JSON.stringify(value) })) }).params;
+    ({ outputs, failure } = await runWithRetries(env, run, step, req, log, cancel, trackingRunId));
+  } catch (err) {
+    failure = err as Error;
+    log.line(`[gyre] ${failure.message}`);
+  } finally {
+    clearTimeout(startMark);
+  }
+  // A step that printed nothing has no log artifact (one artifact write fewer per no-op step).
+  const logText = log.text();
+  if (logText) await env.services.runArtifacts.upload(trackingRunId, STEP_LOG_ARTIFACT, logText);
+
+  const endedAt = Date.now();
+  const cancelled = !outputs && (cancel.aborted || failure instanceof StepCancelled);
+  const tags: Tag[] = [{ key: 'gyre.pipeline.worker', value: env.worker }];
+  if (outputs) tags.push({ key: 'gyre.pipeline.outputs', value: JSON.stringify(outputs.map((o) => ({ name: o.name, digest: o.digest }))) });
+  const end: StepFinished = {
+    runId: run.runId,
+    step: step.name,
+    attempt,
+    trackingRunId,
+    status: outputs ? 'succeeded' : cancelled ? 'cancelled' : 'failed',
+    outputs: outputs ?? [],
+    error: outputs ? null : cancelled ? 'cancelled' : (failure?.message ?? 'failed'),
+    worker: env.worker,
+    startedAt,
+    endedAt,
+    params,
+    tags,
+    cache: outputs ? { pipeline: run.pipeline, step: step.name, cacheKey: req.cacheKey, outputs, trackingRunId, createdAt: endedAt } : null,
+  };
+  if (!(await env.journal.finish(end))) return env.store.getStep(run.runId, step.name);
+  return { runId: run.runId, step: step.name, status: end.status, attempt, cacheKey: req.cacheKey, trackingRunId, cachedFromRunId: null, outputs: end.outputs, inputDigests: req.inputDigests, error: end.error, worker: env.worker, startedAt, endedAt };
+}
+
+async function runWithRetries(env: PipelineEnv, run: PipelineRun, step: StepDefinition, req: StepRequest, log: StepLog, cancel: AbortSignal, trackingRunId: string): Promise<{ outputs: OutputArtifact[] | null; failure: Error | null }> {
   let failure: Error | null = null;
   for (let attempt = 1; attempt <= step.retry.attempts; attempt++) {
     if (attempt > 1) {
@@ -79,54 +160,28 @@ export async function executeStep(env: PipelineEnv, run: PipelineRun, req: StepR
     }
     try {
       if (cancel.aborted) throw new StepCancelled('cancelled');
-      outputs = await withTimeout(step, cancel, (signal) => runBody(env, run, step, req, log, signal, attempt, trackingRunId));
-      failure = null;
-      break;
+      const outputs = await withTimeout(step, cancel, (signal) => runBody(env, run, step, req, log, signal, attempt, trackingRunId));
+      return { outputs, failure: null };
     } catch (err) {
       failure = err as Error;
       log.line(`[gyre] attempt ${attempt} failed: ${failure.message}`);
       if (failure instanceof StepCancelled || cancel.aborted) break;
     }
   }
-  // A step that printed nothing has no log artifact (one artifact write fewer per no-op step).
-  const logText = log.text();
-  if (logText) await env.services.runArtifacts.upload(trackingRunId, STEP_LOG_ARTIFACT, logText);
-  const endedAt = Date.now();
-  // Params and the outputs' lineage go in one batch: each write is a commit, and commits are what a step costs.
-  const tags = outputs ? [{ key: 'gyre.pipeline.outputs', value: JSON.stringify(outputs.map((o) => ({ name: o.name, digest: o.digest }))) }] : [];
-  if (params.length || tags.length) await tracking.logBatch(trackingRunId, { params, tags });
-  if (outputs) {
-    await tracking.endRun(trackingRunId, 'FINISHED', endedAt);
-    const cache = { pipeline: run.pipeline, step: step.name, cacheKey: req.cacheKey, outputs, trackingRunId, createdAt: endedAt };
-    await env.store.finishStep(run.runId, step.name, { status: 'succeeded', outputs, endedAt, error: null }, cache);
-  } else {
-    const cancelled = cancel.aborted || failure instanceof StepCancelled;
-    const error = cancelled ? 'cancelled' : (failure?.message ?? 'failed');
-    await tracking.endRun(trackingRunId, cancelled ? 'KILLED' : 'FAILED', endedAt);
-    await env.store.finishStep(run.runId, step.name, { status: cancelled ? 'cancelled' : 'failed', error, endedAt }, null);
-  }
-  return env.store.getStep(run.runId, step.name);
+  return { outputs: null, failure };
 }
 
-// The parent run's experiment never changes; reading it once per pipeline run saves a query per step.
-const experiments = new Map<string, string>();
-async function experimentOf(env: PipelineEnv, run: PipelineRun): Promise<string> {
-  let id = experiments.get(run.trackingRunId);
-  if (id === undefined) {
-    id = (await env.services.tracking.getRun(run.trackingRunId)).info.experimentId;
+// The parent run's experiment never changes; reading it once per pipeline run saves queries per step.
+const experiments = new Map<string, { experimentId: string; artifactLocation: string }>();
+async function experimentOf(env: PipelineEnv, run: PipelineRun): Promise<{ experimentId: string; artifactLocation: string }> {
+  let found = experiments.get(run.trackingRunId);
+  if (found === undefined) {
+    const experimentId = (await env.services.tracking.getRun(run.trackingRunId)).info.experimentId;
+    found = { experimentId, artifactLocation: (await env.services.tracking.getExperiment(experimentId)).artifactLocation };
     if (experiments.size > 1000) experiments.clear();
-    experiments.set(run.trackingRunId, id);
+    experiments.set(run.trackingRunId, found);
   }
-  return id;
-}
-
-/** The tracking run of an attempt whose worker died mid-step: marked KILLED, never FINISHED. */
-async function supersede(env: PipelineEnv, trackingRunId: string): Promise<void> {
-  const old = await env.services.tracking.getRun(trackingRunId).catch(() => null);
-  if (old && old.info.status === 'RUNNING') {
-    await env.services.tracking.setTag(trackingRunId, 'gyre.pipeline.superseded', 'true');
-    await env.services.tracking.endRun(trackingRunId, 'KILLED');
-  }
+  return found;
 }
 
 async function withTimeout<T>(step: StepDefinition, cancel: AbortSignal, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -150,47 +205,6 @@ async function withTimeout<T>(step: StepDefinition, cancel: AbortSignal, body: (
     cancel.removeEventListener('abort', onCancel);
     if (!controller.signal.aborted) controller.abort();
   }
-}
-
-async function runBody(env: PipelineEnv, run: PipelineRun, step: StepDefinition, req: StepRequest, log: StepLog, signal: AbortSignal, attempt: number, trackingRunId: string): Promise<OutputArtifact[]> {
-  const artifacts = env.services.artifactStore;
-  if (step.kind.type === 'shell') {
-    const root = run.definition.root ?? '.';
-    for (const [dep, outs] of Object.entries(req.inputs)) await restorePath(artifacts, outs[0]!, path.resolve(root, dep));
-    const paramEnv = Object.fromEntries(Object.entries(step.params).map(([k, v]) => [`GYRE_PARAM_${k.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`, typeof v === 'string' ? v : JSON.stringify(v)]));
-    const envVars = { ...process.env, ...paramEnv, GYRE_PIPELINE_RUN_ID: run.runId, GYRE_PIPELINE_STEP: step.name, GYRE_RUN_ID: trackingRunId, MLFLOW_RUN_ID: trackingRunId, GYRE_STEP_ATTEMPT: String(attempt) };
-    log.line(`$ ${step.kind.cmd}`);
-    const result = await runShellCommand(step.kind.cmd, path.resolve(root, step.kind.cwd), envVars, signal);
-    log.append(result.log);
-    if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new StepCancelled('cancelled');
-    const passed = result.exitCode === 0;
-    if (!passed && !(step.kind.gate && result.exitCode === 1)) {
-      throw new GyreError('INVALID_STATE', `Step '${step.name}': command ${result.signal ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`}. See its log: gyre pipelines logs ${run.runId} ${step.name}`, { step: step.name, exitCode: result.exitCode });
-    }
-    const outputs: OutputArtifact[] = [];
-    for (const out of step.kind.outs) outputs.push(await putPath(artifacts, out, path.resolve(root, out)));
-    if (step.kind.gate) outputs.push(await putValue(artifacts, GATE_OUTPUT, passed));
-    return outputs;
-  }
-  const fn = (await env.functionsFor(run)).get(step.name);
-  if (!fn) throw new GyreError('INVALID_STATE', `No function for step '${step.name}' in this process. Define the pipeline with module: import.meta.url so workers can load it.`, { step: step.name });
-  const inputs: Record<string, unknown> = {};
-  for (const [name, outs] of Object.entries(req.inputs)) {
-    const values = await Promise.all(outs.map((o) => readValue(artifacts, o)));
-    inputs[name] = step.fanIn.includes(name) ? values : values[0];
-  }
-  const result = (await fn({ params: step.params, inputs, item: step.item, log: (...parts) => log.line(parts.map(String).join(' ')), signal, attempt, pipelineRunId: run.runId, trackingRunId, services: env.services })) ?? {};
-  if (typeof result !== 'object' || Array.isArray(result)) throw new GyreError('INVALID_ARGUMENT', `Step '${step.name}' must return an object of its outputs (${step.outputs.join(', ') || 'none'}).`, { step: step.name });
-  const returned = result as Record<string, unknown>;
-  for (const key of Object.keys(returned)) {
-    if (!step.outputs.includes(key)) throw new GyreError('INVALID_ARGUMENT', `Step '${step.name}' returned '${key}', which is not among its declared outputs (${step.outputs.join(', ') || 'none'}). Declare it in outputs.`, { step: step.name, output: key });
-  }
-  const outputs: OutputArtifact[] = [];
-  for (const name of step.outputs) {
-    if (!(name in returned)) throw new GyreError('INVALID_ARGUMENT', `Step '${step.name}' declares the output '${name}' but did not return it.`, { step: step.name, output: name });
-    outputs.push(await putValue(artifacts, name, returned[name]));
-  }
-  return outputs;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -31,7 +31,7 @@ export async function openTrackingStore(databaseUrl: string, home: string): Prom
 }
 
 function trackingStoreOn(database: SqlDatabase, onClose: () => Promise<void> = async () => {}): TrackingStore {
-  return new SqlTrackingStore(database.db, database.dialect, onClose, database.externalVersion);
+  return new SqlTrackingStore(database.db, database.dialect, onClose, database.externalVersion, database.writes);
 }
 
 export function openArtifactStore(artifactsUrl: string, home: string): ArtifactStore {

@@ -10,6 +10,7 @@ import type { Dialect } from './sql/sql-text.js';
 import { invalidArgument } from '../core/errors.js';
 import { openSqlite } from './sqlite/open-sqlite.js';
 import { openPostgres } from './postgres/open-postgres.js';
+import { WriteCounter } from './write-counter.js';
 
 export interface SqlDatabase {
   db: Kysely<Database>;
@@ -18,6 +19,8 @@ export interface SqlDatabase {
   externalVersion?: () => number;
   /** The SQLite database file (absent for PostgreSQL and in-memory databases). */
   sqliteFile?: string;
+  /** Writes through this handle, by any store: with externalVersion, what read caches key on. */
+  writes: WriteCounter;
   close(): Promise<void>;
 }
 
@@ -30,6 +33,7 @@ export async function openSqlDatabase(databaseUrl: string, home: string): Promis
     return {
       db,
       dialect: 'sqlite',
+      writes: new WriteCounter(),
       externalVersion: () => raw.pragma('data_version', { simple: true }) as number,
       ...(file === ':memory:' ? {} : { sqliteFile: file }),
       close: () => db.destroy(),
@@ -37,7 +41,7 @@ export async function openSqlDatabase(databaseUrl: string, home: string): Promis
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const { db } = await openPostgres(databaseUrl);
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, dialect: 'postgres', writes: new WriteCounter(), close: () => db.destroy() };
   }
   throw invalidArgument(`Database URL '${databaseUrl}' is not supported. Use 'sqlite:' (default), 'sqlite:/path/to/file.db' or 'postgres://user@host:5432/db'.`);
 }

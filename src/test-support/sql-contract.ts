@@ -17,8 +17,8 @@ export function runContractOnSqlBackends<S, F extends StoreFixture<S> = StoreFix
   contractName: string,
   contract: (backendName: string, make: () => Promise<F>) => void,
   build: (database: SqlDatabase) => S,
-  /** Extra fixture fields a contract wants (e.g. more connections to the same database). */
-  extra: (url: string, backendName: string) => Partial<F> = () => ({}),
+  /** Extra fixture fields a contract wants (e.g. more connections to the same database, or another store on this one). */
+  extra: (url: string, backendName: string, database: SqlDatabase) => Partial<F> = () => ({}),
 ): void {
   for (const backend of testBackends) {
     if (!backend.available) {
@@ -31,7 +31,7 @@ export function runContractOnSqlBackends<S, F extends StoreFixture<S> = StoreFix
       const database = backend.make();
       const sql = await openSqlDatabase(database.url, '/nonexistent');
       return {
-        ...extra(database.url, backend.name),
+        ...extra(database.url, backend.name, sql),
         store: build(sql),
         cleanup: async () => {
           await sql.close();

@@ -1,15 +1,17 @@
 /**
  * Distributed executor, worker side (`gyre worker`): takes step jobs from BullMQ and executes them
  * with the same code as the in-process executor. Metadata goes to the shared database, outputs
- * and logs to the shared artifact store. Cancellation is read from the database while a step runs.
+ * and logs to the shared artifact store; the job's result is the step's final state. A job BullMQ
+ * hands out a second time (its first worker died or lost its lock) runs as a new attempt.
  */
 import { Worker } from 'bullmq';
 import type { Job } from 'bullmq';
-import type { PipelineRun } from '../entities.js';
+import type { PipelineRun, StepState } from '../entities.js';
 import type { PipelineService } from '../pipeline-service.js';
 import { executeStep } from '../step-execution.js';
 import { redisOptions, STEP_QUEUE } from './redis-connection.js';
 import type { StepJobData } from './bullmq-dispatcher.js';
+import { CancelWatch } from './cancel-watch.js';
 
 export interface StepWorkerOptions {
   redisUrl: string;
@@ -20,9 +22,7 @@ export interface StepWorkerOptions {
   lockMs: number;
 }
 
-const CANCEL_POLL_MS = 500;
-
-export async function startStepWorker(pipelines: PipelineService, opts: StepWorkerOptions): Promise<Worker<StepJobData>> {
+export async function startStepWorker(pipelines: PipelineService, opts: StepWorkerOptions): Promise<Worker<StepJobData, StepState>> {
   // Definitions are immutable per run; keeping recent ones saves parsing them per step.
   const runs = new Map<string, PipelineRun>();
   const runOf = async (runId: string) => {
@@ -34,19 +34,16 @@ export async function startStepWorker(pipelines: PipelineService, opts: StepWork
     }
     return run;
   };
-  const worker = new Worker<StepJobData>(
+  const cancels = new CancelWatch(pipelines.store);
+  const worker = new Worker<StepJobData, StepState>(
     STEP_QUEUE,
     async (job: Job<StepJobData>) => {
       const run = await runOf(job.data.runId);
-      const cancel = new AbortController();
-      const poll = setInterval(() => {
-        pipelines.store.getRun(run.runId).then((r) => r.cancelRequested && cancel.abort(), () => {});
-      }, CANCEL_POLL_MS);
+      const cancel = cancels.watch(run.runId);
       try {
-        const state = await executeStep(pipelines.env, run, job.data, cancel.signal);
-        return { status: state.status };
+        return await executeStep(pipelines.env, run, job.data, cancel.signal, job.attemptsStarted > 1);
       } finally {
-        clearInterval(poll);
+        cancel.release();
       }
     },
     {
@@ -58,6 +55,7 @@ export async function startStepWorker(pipelines: PipelineService, opts: StepWork
       maxStalledCount: 3,
     },
   );
+  worker.on('closed', () => cancels.close());
   await worker.waitUntilReady();
   return worker;
 }

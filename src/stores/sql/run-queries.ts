@@ -1,7 +1,7 @@
 /** Run reads and writes over Kysely, shared by the SQLite and PostgreSQL backends. */
 import type { Kysely } from 'kysely';
 import type { Database, RunsTable } from '../schema.js';
-import type { CreateRunInput, DatasetInput, Run, RunInfo, Tag, UpdateRunInput } from '../../tracking/entities.js';
+import type { CreateRunInput, DatasetInput, Experiment, Run, RunInfo, RunStatus, Tag, UpdateRunInput } from '../../tracking/entities.js';
 import { TAG_DATASET_CONTEXT, TAG_RUN_NAME, TAG_USER } from '../../tracking/entities.js';
 import { GyreError, notFound } from '../../core/errors.js';
 import { newRunId, newUuid } from '../../core/ids.js';
@@ -20,13 +20,23 @@ export async function createRun(db: Db, input: CreateRunInput, runName: string):
     });
   }
   const runId = newRunId();
+  const { row, tags } = newRunRow(exp, runId, input, runName, 'RUNNING');
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('runs').values(row).execute();
+    await trx.insertInto('tags').values(tags.map((t) => ({ run_uuid: runId, ...t }))).execute();
+  });
+  return getRun(db, runId);
+}
+
+/** The row and tags of a new run, as createRun writes them (pipeline steps' runs are written in batches the same way). */
+export function newRunRow(exp: Pick<Experiment, 'experimentId' | 'artifactLocation'>, runId: string, input: Omit<CreateRunInput, 'experimentId'>, runName: string, status: RunStatus): { row: RunsTable; tags: Tag[] } {
   const userId = input.userId ?? '';
   const row: RunsTable = {
     run_uuid: runId,
     experiment_id: Number(exp.experimentId),
     name: runName,
     user_id: userId,
-    status: 'RUNNING',
+    status,
     start_time: input.startTime ?? Date.now(),
     end_time: null,
     lifecycle_stage: 'active',
@@ -37,11 +47,7 @@ export async function createRun(db: Db, input: CreateRunInput, runName: string):
   const tags = new Map<string, string>((input.tags ?? []).map((t) => [t.key, t.value]));
   tags.set(TAG_RUN_NAME, runName);
   if (userId && !tags.has(TAG_USER)) tags.set(TAG_USER, userId);
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('runs').values(row).execute();
-    await trx.insertInto('tags').values([...tags].map(([key, value]) => ({ run_uuid: runId, key, value }))).execute();
-  });
-  return getRun(db, runId);
+  return { row, tags: [...tags].map(([key, value]) => ({ key, value })) };
 }
 
 export async function getRunRow(db: Db, runId: string): Promise<RunsTable> {

@@ -2,10 +2,18 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import type { PipelineRunsTable, PipelineStepsTable } from '../pipeline-tables.js';
-import type { PipelineStore, StepPatch } from '../../pipelines/pipeline-store.js';
+import type { PipelineStore, StepFinished, StepPatch, StepStarted, StepToQueue } from '../../pipelines/pipeline-store.js';
+import { TAG_SUPERSEDED } from '../../pipelines/pipeline-store.js';
 import type { CacheEntry, PipelineDefinition, PipelineRun, PipelineRunStatus, StepState, StepStatus } from '../../pipelines/entities.js';
 import { alreadyExists, GyreError, notFound } from '../../core/errors.js';
 import { isUniqueViolation } from './sql-errors.js';
+import type { Dialect } from './sql-text.js';
+import { WriteCounter } from '../write-counter.js';
+import { newRunRow } from './run-queries.js';
+import { endOpenRuns, insertRunParams, insertRunRows, markRunsRunning, upsertRunTags } from './run-batches.js';
+import { finishStepRows, insertCacheRows, queueStepRows, startStepRows, stepKey } from './step-batches.js';
+
+const TRACKING_STATUS = { succeeded: 'FINISHED', failed: 'FAILED', cancelled: 'KILLED' } as const;
 
 const toRun = (r: Selectable<PipelineRunsTable>): PipelineRun => ({
   runId: r.run_id,
@@ -52,7 +60,12 @@ const COLUMN_OF: Record<keyof StepPatch, keyof PipelineStepsTable> = {
 };
 
 export class SqlPipelineStore implements PipelineStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+    /** Shared with the tracking store: queue and finish write tracking runs, which read caches must see. */
+    private readonly writes: WriteCounter = new WriteCounter(),
+  ) {}
 
   async createRun(run: PipelineRun, steps: StepState[]): Promise<void> {
     try {
@@ -105,6 +118,11 @@ export class SqlPipelineStore implements PipelineStore {
     return Number(r.numUpdatedRows) > 0;
   }
 
+  async isCancelRequested(runId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('pipeline_runs').select('cancel_requested').where('run_id', '=', runId).executeTakeFirst();
+    return row?.cancel_requested === 1;
+  }
+
   async requestCancel(runId: string): Promise<void> {
     const r = await this.db.updateTable('pipeline_runs').set({ cancel_requested: 1 }).where('run_id', '=', runId).where('status', '=', 'running').executeTakeFirst();
     if (Number(r.numUpdatedRows) > 0) return;
@@ -135,12 +153,47 @@ export class SqlPipelineStore implements PipelineStore {
     return Number(r.numUpdatedRows) > 0;
   }
 
-  async finishStep(runId: string, step: string, patch: StepPatch, cache: CacheEntry | null): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const ended = await this.updateStep(runId, step, patch, ['running'], trx);
-      if (ended && cache) await this.putCache(cache, trx);
-      return ended;
-    });
+  async queueSteps(items: StepToQueue[]): Promise<boolean[]> {
+    if (items.length === 0) return [];
+    return this.writes.around(() =>
+      this.db.transaction().execute(async (trx) => {
+        const queued = await queueStepRows(trx, this.dialect, items);
+        const won = items.filter((i) => queued.has(stepKey(i.runId, i.step)));
+        const runs = won.map((i) => newRunRow(i.trackingRun, i.trackingRun.runId, i.trackingRun, i.trackingRun.runName, 'SCHEDULED'));
+        await insertRunRows(trx, this.dialect, runs.map((r) => r.row));
+        const superseded = won.flatMap((i) => (i.supersedes ? [i.supersedes] : []));
+        await endOpenRuns(trx, this.dialect, superseded.map((runId) => ({ runId, status: 'KILLED', endTime: Date.now() })));
+        await upsertRunTags(trx, this.dialect, [
+          ...runs.flatMap((r) => r.tags.map((t) => ({ runId: r.row.run_uuid, ...t }))),
+          ...superseded.map((runId) => ({ runId, key: TAG_SUPERSEDED, value: 'true' })),
+        ]);
+        return items.map((i) => queued.has(stepKey(i.runId, i.step)));
+      }),
+    );
+  }
+
+  async startSteps(items: StepStarted[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.writes.around(() =>
+      this.db.transaction().execute(async (trx) => {
+        await markRunsRunning(trx, this.dialect, await startStepRows(trx, this.dialect, items));
+      }),
+    );
+  }
+
+  async finishSteps(items: StepFinished[]): Promise<boolean[]> {
+    if (items.length === 0) return [];
+    return this.writes.around(() =>
+      this.db.transaction().execute(async (trx) => {
+        const finished = await finishStepRows(trx, this.dialect, items);
+        const won = (i: StepFinished) => finished.has(stepKey(i.runId, i.step));
+        await endOpenRuns(trx, this.dialect, items.map((i) => ({ runId: i.trackingRunId, status: won(i) ? TRACKING_STATUS[i.status] : 'KILLED', endTime: i.endedAt })));
+        await upsertRunTags(trx, this.dialect, items.flatMap((i) => (won(i) ? i.tags : [{ key: TAG_SUPERSEDED, value: 'true' }]).map((t) => ({ runId: i.trackingRunId, ...t }))));
+        await insertRunParams(trx, this.dialect, items.filter(won).flatMap((i) => i.params.map((p) => ({ runId: i.trackingRunId, ...p }))));
+        await insertCacheRows(trx, this.dialect, items.filter(won).flatMap((i) => (i.cache ? [i.cache] : [])));
+        return items.map(won);
+      }),
+    );
   }
 
   async lookupCache(pipeline: string, step: string, cacheKey: string): Promise<CacheEntry | null> {

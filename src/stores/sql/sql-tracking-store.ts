@@ -27,11 +27,9 @@ import { getMetricHistory, getMetricHistoryJson } from './metric-history.js';
 import { searchRuns } from './search-runs.js';
 import { searchExperimentsInMemory } from '../../tracking/search/experiment-search.js';
 import type { Dialect } from './sql-text.js';
+import { WriteCounter } from '../write-counter.js';
 
 export class SqlTrackingStore implements TrackingStore {
-  /** Bumped around every write this process makes: see dataVersion(). */
-  private writes = 0;
-
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
@@ -39,6 +37,8 @@ export class SqlTrackingStore implements TrackingStore {
     private readonly onClose: () => Promise<void> = () => db.destroy(),
     /** Changes when another connection commits (SQLite's PRAGMA data_version); absent: unknown. */
     private readonly externalVersion?: () => number,
+    /** Writes through this connection by any store (shared with the pipeline store, which writes steps' runs). */
+    private readonly writes: WriteCounter = new WriteCounter(),
   ) {}
 
   /**
@@ -47,16 +47,11 @@ export class SqlTrackingStore implements TrackingStore {
    * after each write, so a read that overlaps a write is never cached under the later version.
    */
   async dataVersion(): Promise<string | null> {
-    return this.externalVersion ? `${this.writes}:${this.externalVersion()}` : null;
+    return this.externalVersion ? `${this.writes.value}:${this.externalVersion()}` : null;
   }
 
-  private async write<T>(fn: () => Promise<T>): Promise<T> {
-    this.writes++;
-    try {
-      return await fn();
-    } finally {
-      this.writes++;
-    }
+  private write<T>(fn: () => Promise<T>): Promise<T> {
+    return this.writes.around(fn);
   }
 
   createExperiment(input: CreateExperimentInput): Promise<string> {
