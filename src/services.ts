@@ -82,7 +82,7 @@ export async function openServices(config: Pick<GyreConfig, 'home' | 'databaseUr
     data,
     monitoring: monitoring.service,
     retraining: new SqlRetrainingStore(stores.database.db),
-    pipelineStore: new SqlPipelineStore(stores.database.db, stores.database.dialect, stores.database.writes),
+    pipelineStore: new SqlPipelineStore(stores.database),
     scheduleStore: new SqlScheduleStore(stores.database.db),
     close: async () => {
       await serving.stop();

@@ -8,13 +8,13 @@ import { setMaxListeners } from 'node:events';
 import { newRunId } from '../core/ids.js';
 import { alreadyExists } from '../core/errors.js';
 import type { PipelineDefinition, PipelineRun, PipelineRunStatus, StepState, StepStatus } from './entities.js';
-import type { PipelineEnv, StepRequest } from './step-execution.js';
+import type { PipelineEnv, StepOutcome, StepRequest } from './step-execution.js';
 import { TAG_PIPELINE_RUN } from './step-execution.js';
 import { StepScheduler } from './step-scheduler.js';
 
-/** Where executed steps run. Resolves with the step's final state once it is in the store. */
+/** Where executed steps run. Resolves with how the execution ended, for the coordinator to record. */
 export interface StepDispatcher {
-  dispatch(run: PipelineRun, req: StepRequest, cancel: AbortSignal): Promise<StepState>;
+  dispatch(run: PipelineRun, req: StepRequest, cancel: AbortSignal): Promise<StepOutcome>;
   close(): Promise<void>;
 }
 

@@ -1,10 +1,12 @@
 /**
  * An executed step's life, wherever it runs. The coordinator queues it (its next attempt and a
  * nested tracking run, SCHEDULED); an executor — the coordinating process or a `gyre worker` —
- * runs it with retries, backoff and timeout, then finishes it (state, outputs, tracking run, cache
- * entry in one write). Queue, start and finish are group-committed (step-journal.ts). A redelivered
- * step (its worker died) is queued again as a new attempt that supersedes the dead one's tracking
- * run, so tracking ends with exactly one successful run per step.
+ * runs it with retries, backoff and timeout and returns how it ended; the coordinator records that
+ * end (state, outputs, tracking run, cache entry in one write). Queue, start and finish are
+ * group-committed (step-journal.ts), and because the coordinator records every step's end, its
+ * batches gather ends from all workers at once. A redelivered step (its worker died) is queued again
+ * as a new attempt that supersedes the dead one's tracking run, so tracking ends with exactly one
+ * successful run per step.
  */
 import { GyreError } from '../core/errors.js';
 import { newRunId } from '../core/ids.js';
@@ -57,6 +59,52 @@ export const START_MARK_MS = 50;
 
 type StepWork = Pick<StepRequest, 'cacheKey' | 'inputs' | 'inputDigests'>;
 
+/** How one attempt ended, as its executor saw it; the coordinator derives what is recorded from it. */
+export interface StepEnd {
+  runId: string;
+  step: string;
+  attempt: number;
+  trackingRunId: string;
+  status: StepFinished['status'];
+  outputs: OutputArtifact[];
+  error: string | null;
+  worker: string;
+  startedAt: number;
+  endedAt: number;
+}
+
+/**
+ * How an execution ended: `ended`, for the coordinator to record (recordStepEnd); or `recorded`, a
+ * state already in the store (a redelivered step that had ended, or a claim lost to another executor).
+ */
+export type StepOutcome = { kind: 'ended'; end: StepEnd } | { kind: 'recorded'; state: StepState };
+
+/**
+ * Coordinator side: records an execution's end — the step's state, its tracking run's end with
+ * the step's params and lineage tags, the cache entry — and returns the step's final state.
+ */
+export async function recordStepEnd(env: PipelineEnv, run: PipelineRun, req: StepRequest, outcome: StepOutcome): Promise<StepState> {
+  if (outcome.kind === 'recorded') return outcome.state;
+  const { end } = outcome;
+  const succeeded = end.status === 'succeeded';
+  const tags: Tag[] = [{ key: 'gyre.pipeline.worker', value: end.worker }];
+  if (succeeded) tags.push({ key: 'gyre.pipeline.outputs', value: JSON.stringify(end.outputs.map((o) => ({ name: o.name, digest: o.digest }))) });
+  const finished: StepFinished = {
+    ...end,
+    // Params tracking refuses failed the step on its executor (see executeStep): none are logged then.
+    params: succeeded ? stepParams(stepNamed(run, end.step)) : [],
+    tags,
+    cache: succeeded ? { pipeline: run.pipeline, step: end.step, cacheKey: req.cacheKey, outputs: end.outputs, trackingRunId: end.trackingRunId, createdAt: end.endedAt } : null,
+  };
+  if (!(await env.journal.finish(finished))) return env.store.getStep(end.runId, end.step);
+  return { ...end, cacheKey: req.cacheKey, cachedFromRunId: null, inputDigests: req.inputDigests };
+}
+
+/** A step's params as its tracking run records them; checked as tracking checks any logged param. */
+function stepParams(step: StepDefinition): Param[] {
+  return checkBatch({ params: Object.entries(step.params).map(([key, value]) => ({ key, value: typeof value === 'string' ? value : JSON.stringify(value) })) }).params;
+}
+
 /** Coordinator side: queues the step's first attempt. Null when the step was no longer pending. */
 export async function queueStep(env: PipelineEnv, run: PipelineRun, step: StepDefinition, work: StepWork): Promise<StepRequest | null> {
   const item = await queueItem(env, run, step.name, work, 0, null);
@@ -90,19 +138,19 @@ async function queueItem(env: PipelineEnv, run: PipelineRun, step: string, work:
 }
 
 /**
- * Executor side: runs the queued attempt in `req` and records its end. `redelivered`: this
- * executor is not the first to receive it (the first died or lost its lease), so the attempt is
- * queued anew — unless the step has already ended, in which case its recorded state is returned.
+ * Executor side: runs the queued attempt in `req` and returns how it ended (nothing about the end
+ * is written here but its log). `redelivered`: this executor is not the first to receive it (the
+ * first died or lost its lease), so the attempt is queued anew — unless the step has already
+ * ended, in which case its recorded state is returned.
  */
-export async function executeStep(env: PipelineEnv, run: PipelineRun, req: StepRequest, cancel: AbortSignal, redelivered = false): Promise<StepState> {
-  const step = run.definition.steps.find((s) => s.name === req.step);
-  if (!step) throw new GyreError('NOT_FOUND', `Pipeline '${run.pipeline}' has no step '${req.step}'.`, { step: req.step });
+export async function executeStep(env: PipelineEnv, run: PipelineRun, req: StepRequest, cancel: AbortSignal, redelivered = false): Promise<StepOutcome> {
+  const step = stepNamed(run, req.step);
   let { attempt, trackingRunId } = req;
   if (redelivered) {
     const previous = await env.store.getStep(run.runId, step.name);
-    if (TERMINAL_STEP_STATUSES.has(previous.status)) return previous;
+    if (TERMINAL_STEP_STATUSES.has(previous.status)) return { kind: 'recorded', state: previous };
     const item = await queueItem(env, run, step.name, req, previous.attempt, previous.trackingRunId);
-    if (!(await env.journal.queue(item))) return env.store.getStep(run.runId, step.name);
+    if (!(await env.journal.queue(item))) return { kind: 'recorded', state: await env.store.getStep(run.runId, step.name) };
     attempt = previous.attempt + 1;
     trackingRunId = item.trackingRun.runId;
   }
@@ -112,10 +160,9 @@ export async function executeStep(env: PipelineEnv, run: PipelineRun, req: StepR
   const log = new StepLog();
   let outputs: OutputArtifact[] | null = null;
   let failure: Error | null = null;
-  let params: Param[] = [];
   try {
     // Checked before the body runs: a param tracking would refuse fails the step, not its bookkeeping.
-    params = checkBatch({ params: Object.entries(step.params).map(([key, value]) => ({ key, value: typeof value === 'string' ? value : JSON.stringify(value) })) }).params;
+    stepParams(step);
     ({ outputs, failure } = await runWithRetries(env, run, step, req, log, cancel, trackingRunId));
   } catch (err) {
     failure = err as Error;
@@ -127,11 +174,8 @@ export async function executeStep(env: PipelineEnv, run: PipelineRun, req: StepR
   const logText = log.text();
   if (logText) await env.services.runArtifacts.upload(trackingRunId, STEP_LOG_ARTIFACT, logText);
 
-  const endedAt = Date.now();
   const cancelled = !outputs && (cancel.aborted || failure instanceof StepCancelled);
-  const tags: Tag[] = [{ key: 'gyre.pipeline.worker', value: env.worker }];
-  if (outputs) tags.push({ key: 'gyre.pipeline.outputs', value: JSON.stringify(outputs.map((o) => ({ name: o.name, digest: o.digest }))) });
-  const end: StepFinished = {
+  const end: StepEnd = {
     runId: run.runId,
     step: step.name,
     attempt,
@@ -141,13 +185,19 @@ export async function executeStep(env: PipelineEnv, run: PipelineRun, req: StepR
     error: outputs ? null : cancelled ? 'cancelled' : (failure?.message ?? 'failed'),
     worker: env.worker,
     startedAt,
-    endedAt,
-    params,
-    tags,
-    cache: outputs ? { pipeline: run.pipeline, step: step.name, cacheKey: req.cacheKey, outputs, trackingRunId, createdAt: endedAt } : null,
+    endedAt: Date.now(),
   };
-  if (!(await env.journal.finish(end))) return env.store.getStep(run.runId, step.name);
-  return { runId: run.runId, step: step.name, status: end.status, attempt, cacheKey: req.cacheKey, trackingRunId, cachedFromRunId: null, outputs: end.outputs, inputDigests: req.inputDigests, error: end.error, worker: env.worker, startedAt, endedAt };
+  return { kind: 'ended', end };
+}
+
+// Steps by name per definition: a 10,000-step fan-out would otherwise search its list per step.
+const stepIndexes = new WeakMap<PipelineRun['definition'], Map<string, StepDefinition>>();
+function stepNamed(run: PipelineRun, name: string): StepDefinition {
+  let index = stepIndexes.get(run.definition);
+  if (!index) stepIndexes.set(run.definition, (index = new Map(run.definition.steps.map((s) => [s.name, s]))));
+  const step = index.get(name);
+  if (!step) throw new GyreError('NOT_FOUND', `Pipeline '${run.pipeline}' has no step '${name}'.`, { step: name });
+  return step;
 }
 
 async function runWithRetries(env: PipelineEnv, run: PipelineRun, step: StepDefinition, req: StepRequest, log: StepLog, cancel: AbortSignal, trackingRunId: string): Promise<{ outputs: OutputArtifact[] | null; failure: Error | null }> {

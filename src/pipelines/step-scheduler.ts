@@ -10,7 +10,7 @@ import { toGyreError } from '../core/errors.js';
 import type { OutputArtifact, PipelineRun, StepDefinition, StepState, StepStatus } from './entities.js';
 import { TERMINAL_STEP_STATUSES } from './entities.js';
 import type { PipelineEnv } from './step-execution.js';
-import { queueStep } from './step-execution.js';
+import { queueStep, recordStepEnd } from './step-execution.js';
 import type { RunOptions, StepDispatcher } from './pipeline-runner.js';
 import { cacheKeyOf } from './cache-key.js';
 import { readValue, restorePath } from './step-outputs.js';
@@ -125,7 +125,7 @@ export class StepScheduler {
     let state: StepState;
     try {
       const req = await queueStep(env, run, step, work);
-      state = req ? await this.dispatcher.dispatch(run, req, this.cancel) : await env.store.getStep(run.runId, step.name);
+      state = req ? await recordStepEnd(env, run, req, await this.dispatcher.dispatch(run, req, this.cancel)) : await env.store.getStep(run.runId, step.name);
     } catch (err) {
       await env.store.updateStep(run.runId, step.name, { status: 'failed', error: toGyreError(err).message, endedAt: Date.now() }, ['pending', 'queued', 'running']);
       state = await env.store.getStep(run.runId, step.name);

@@ -12,6 +12,12 @@ import { openSqlite } from './sqlite/open-sqlite.js';
 import { openPostgres } from './postgres/open-postgres.js';
 import { WriteCounter } from './write-counter.js';
 
+/**
+ * Runs one statement as a named prepared statement (parsed and planned once per connection), outside
+ * any transaction. PostgreSQL only: SQLite's statements are prepared once per text anyway.
+ */
+export type PreparedQuery = <R>(name: string, text: string, values: unknown[]) => Promise<R[]>;
+
 export interface SqlDatabase {
   db: Kysely<Database>;
   dialect: Dialect;
@@ -21,6 +27,8 @@ export interface SqlDatabase {
   sqliteFile?: string;
   /** Writes through this handle, by any store: with externalVersion, what read caches key on. */
   writes: WriteCounter;
+  /** PostgreSQL: named prepared statements for hot, fixed-text writes. */
+  prepared?: PreparedQuery;
   close(): Promise<void>;
 }
 
@@ -40,8 +48,9 @@ export async function openSqlDatabase(databaseUrl: string, home: string): Promis
     };
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    const { db } = await openPostgres(databaseUrl);
-    return { db, dialect: 'postgres', writes: new WriteCounter(), close: () => db.destroy() };
+    const { db, pool } = await openPostgres(databaseUrl);
+    const prepared: PreparedQuery = async <R>(name: string, text: string, values: unknown[]) => (await pool.query<R & object>({ name, text, values })).rows;
+    return { db, dialect: 'postgres', writes: new WriteCounter(), prepared, close: () => db.destroy() };
   }
   throw invalidArgument(`Database URL '${databaseUrl}' is not supported. Use 'sqlite:' (default), 'sqlite:/path/to/file.db' or 'postgres://user@host:5432/db'.`);
 }

@@ -1,14 +1,21 @@
 /**
  * Distributed executor, coordinator side: each executed step becomes one BullMQ job (id = run and
- * step, so enqueuing twice is a no-op) that a `gyre worker` on any machine takes. The coordinator
- * waits for the job, whose result is the step's final state as the worker recorded it in the database.
- * Workers that die mid-step lose their lock; BullMQ's stalled-job check hands the job to another.
+ * step, so enqueuing twice is a no-op) that a `gyre worker` on any machine takes. The job's result
+ * is how the step ended; the coordinator records it (step-execution.ts recordStepEnd).
+ *
+ * Per step this costs as little Redis as BullMQ allows: jobs queued in the same turn go in one
+ * `addBulk` (one round trip), and completions arrive through one QueueEvents listener matched by job
+ * id — subscribed before the job is added, so no per-job "has it already finished?" query is needed
+ * (Job.waitUntilFinished makes one). A sweep asks Redis directly about jobs whose event has not
+ * come for a while, so a lost event (a dropped connection) delays a step but never strands it.
  */
 import { Queue, QueueEvents } from 'bullmq';
+import type { JobsOptions } from 'bullmq';
 import { GyreError } from '../../core/errors.js';
-import type { PipelineRun, StepState } from '../entities.js';
+import { GroupCommit } from '../../core/group-commit.js';
+import type { PipelineRun } from '../entities.js';
 import type { StepDispatcher } from '../pipeline-runner.js';
-import type { PipelineEnv, StepRequest } from '../step-execution.js';
+import type { PipelineEnv, StepOutcome, StepRequest } from '../step-execution.js';
 import { redisOptions, STEP_QUEUE } from './redis-connection.js';
 
 export interface StepJobData extends StepRequest {}
@@ -16,12 +23,47 @@ export interface StepJobData extends StepRequest {}
 /** BullMQ job ids may not contain ':'; run ids are hex and step names have no '~'. */
 export const stepJobId = (runId: string, step: string) => `${runId}~${step}`;
 
+const JOB_OPTIONS: JobsOptions = {
+  // Step failures are recorded by the worker and complete the job; a job fails only when a
+  // worker could not record anything, and that is worth a few more tries elsewhere.
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 24 * 3600 },
+};
+
+/** A job whose completion event has not arrived after this long is looked up in Redis. */
+const SWEEP_AFTER_MS = 10_000;
+
+interface Waiter {
+  req: StepRequest;
+  resolve(outcome: StepOutcome): void;
+  reject(err: Error): void;
+  since: number;
+}
+
+interface NewJob {
+  name: string;
+  data: StepJobData;
+  opts: JobsOptions;
+}
+
 export class BullmqDispatcher implements StepDispatcher {
+  private readonly waiting = new Map<string, Waiter>();
+  private readonly adds: GroupCommit<NewJob, undefined>;
+  private readonly sweep: NodeJS.Timeout;
+
   private constructor(
     private readonly env: PipelineEnv,
     private readonly queue: Queue<StepJobData>,
     private readonly events: QueueEvents,
-  ) {}
+  ) {
+    this.adds = new GroupCommit(async (jobs) => (await queue.addBulk(jobs), jobs.map(() => undefined)), 500);
+    events.on('completed', ({ jobId, returnvalue }) => this.completed(jobId, returnvalue));
+    events.on('failed', ({ jobId, failedReason }) => this.failed(jobId, failedReason));
+    this.sweep = setInterval(() => void this.sweepStale(), SWEEP_AFTER_MS);
+    this.sweep.unref();
+  }
 
   static async connect(env: PipelineEnv, url: string, prefix: string): Promise<BullmqDispatcher> {
     const connection = redisOptions(url);
@@ -33,33 +75,59 @@ export class BullmqDispatcher implements StepDispatcher {
       await Promise.allSettled([queue.close(), events.close()]);
       throw new GyreError('UNAVAILABLE', `Cannot reach Redis at ${url}: ${(err as Error).message}. Start Redis or unset GYRE_REDIS_URL to run steps in process.`, { url });
     }
-    // Every step in flight waits on these two emitters (job.waitUntilFinished adds listeners).
-    queue.setMaxListeners(0);
-    events.setMaxListeners(0);
     return new BullmqDispatcher(env, queue, events);
   }
 
-  async dispatch(run: PipelineRun, req: StepRequest, _cancel: AbortSignal): Promise<StepState> {
-    const job = await this.queue.add(req.step, req, {
-      jobId: stepJobId(run.runId, req.step),
-      // Step failures are recorded by the worker and complete the job; a job fails only when a
-      // worker could not record anything, and that is worth a few more tries elsewhere.
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 500 },
-      removeOnComplete: { age: 3600, count: 10_000 },
-      removeOnFail: { age: 24 * 3600 },
-    });
-    const result: unknown = await job.waitUntilFinished(this.events);
-    // A worker of an older Gyre returned only the status: then the store has the state.
-    return isStepState(result, req) ? result : this.env.store.getStep(run.runId, req.step);
+  async dispatch(run: PipelineRun, req: StepRequest, _cancel: AbortSignal): Promise<StepOutcome> {
+    const jobId = stepJobId(run.runId, req.step);
+    // Listening before the job exists: its completion cannot slip past.
+    const finished = new Promise<StepOutcome>((resolve, reject) => this.waiting.set(jobId, { req, resolve, reject, since: Date.now() }));
+    try {
+      await this.adds.submit({ name: req.step, data: req, opts: { ...JOB_OPTIONS, jobId } });
+    } catch (err) {
+      this.waiting.delete(jobId);
+      throw err;
+    }
+    return finished;
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweep);
+    for (const [jobId, w] of this.waiting) w.reject(new GyreError('UNAVAILABLE', `The dispatcher closed while step '${w.req.step}' was running (job ${jobId}).`, { jobId }));
+    this.waiting.clear();
     await Promise.allSettled([this.events.close(), this.queue.close()]);
+  }
+
+  private completed(jobId: string, result: unknown): void {
+    const w = this.waiting.get(jobId);
+    if (!w) return;
+    this.waiting.delete(jobId);
+    if (isOutcome(result, w.req)) w.resolve(result);
+    // A worker of an older Gyre recorded the end itself and returned only the status: the store has it.
+    else this.env.store.getStep(w.req.runId, w.req.step).then((state) => w.resolve({ kind: 'recorded', state }), w.reject);
+  }
+
+  private failed(jobId: string, reason: string): void {
+    const w = this.waiting.get(jobId);
+    if (!w) return;
+    this.waiting.delete(jobId);
+    w.reject(new GyreError('INTERNAL', `Step '${w.req.step}' could not be executed by any worker: ${reason}`, { jobId }));
+  }
+
+  private async sweepStale(): Promise<void> {
+    const now = Date.now();
+    for (const [jobId, w] of [...this.waiting]) {
+      if (now - w.since < SWEEP_AFTER_MS) continue;
+      const job = await this.queue.getJob(jobId).catch(() => undefined);
+      if (!job?.finishedOn) continue;
+      if (job.failedReason && job.attemptsMade >= (job.opts.attempts ?? 1)) this.failed(jobId, job.failedReason);
+      else if (!job.failedReason) this.completed(jobId, job.returnvalue);
+    }
   }
 }
 
-function isStepState(value: unknown, req: StepRequest): value is StepState {
-  const s = value as Partial<StepState> | null;
-  return typeof s === 'object' && s !== null && s.runId === req.runId && s.step === req.step && typeof s.status === 'string' && Array.isArray(s.outputs);
+function isOutcome(value: unknown, req: StepRequest): value is StepOutcome {
+  const o = value as { kind?: string; end?: { runId?: string; step?: string }; state?: { runId?: string; step?: string } } | null;
+  const of = o?.kind === 'ended' ? o.end : o?.kind === 'recorded' ? o.state : undefined;
+  return of?.runId === req.runId && of.step === req.step;
 }

@@ -1,14 +1,16 @@
 /**
  * Distributed executor, worker side (`gyre worker`): takes step jobs from BullMQ and executes them
  * with the same code as the in-process executor. Metadata goes to the shared database, outputs
- * and logs to the shared artifact store; the job's result is the step's final state. A job BullMQ
- * hands out a second time (its first worker died or lost its lock) runs as a new attempt.
+ * and logs to the shared artifact store; the job's result is how the step ended, which the
+ * coordinator records. A job BullMQ hands out a second time (its first worker died or lost its
+ * lock) runs as a new attempt.
  */
 import { Worker } from 'bullmq';
 import type { Job } from 'bullmq';
-import type { PipelineRun, StepState } from '../entities.js';
+import type { PipelineRun } from '../entities.js';
 import type { PipelineService } from '../pipeline-service.js';
 import { executeStep } from '../step-execution.js';
+import type { StepOutcome } from '../step-execution.js';
 import { redisOptions, STEP_QUEUE } from './redis-connection.js';
 import type { StepJobData } from './bullmq-dispatcher.js';
 import { CancelWatch } from './cancel-watch.js';
@@ -22,7 +24,7 @@ export interface StepWorkerOptions {
   lockMs: number;
 }
 
-export async function startStepWorker(pipelines: PipelineService, opts: StepWorkerOptions): Promise<Worker<StepJobData, StepState>> {
+export async function startStepWorker(pipelines: PipelineService, opts: StepWorkerOptions): Promise<Worker<StepJobData, StepOutcome>> {
   // Definitions are immutable per run; keeping recent ones saves parsing them per step.
   const runs = new Map<string, PipelineRun>();
   const runOf = async (runId: string) => {
@@ -35,7 +37,7 @@ export async function startStepWorker(pipelines: PipelineService, opts: StepWork
     return run;
   };
   const cancels = new CancelWatch(pipelines.store);
-  const worker = new Worker<StepJobData, StepState>(
+  const worker = new Worker<StepJobData, StepOutcome>(
     STEP_QUEUE,
     async (job: Job<StepJobData>) => {
       const run = await runOf(job.data.runId);

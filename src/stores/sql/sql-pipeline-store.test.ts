@@ -8,7 +8,7 @@ import { SqlTrackingStore } from './sql-tracking-store.js';
 runContractOnSqlBackends<PipelineStore, PipelineStoreFixture>(
   'PipelineStore',
   pipelineStoreContract,
-  (sql) => new SqlPipelineStore(sql.db, sql.dialect, sql.writes),
+  (sql) => new SqlPipelineStore(sql),
   // Steps' tracking runs are written by the pipeline store; the contract reads them back through tracking.
   (_url, _backend, sql) => ({ tracking: new SqlTrackingStore(sql.db, sql.dialect, async () => {}, sql.externalVersion, sql.writes) }),
 );

@@ -8,10 +8,12 @@ import type { CacheEntry, PipelineDefinition, PipelineRun, PipelineRunStatus, St
 import { alreadyExists, GyreError, notFound } from '../../core/errors.js';
 import { isUniqueViolation } from './sql-errors.js';
 import type { Dialect } from './sql-text.js';
-import { WriteCounter } from '../write-counter.js';
+import type { WriteCounter } from '../write-counter.js';
+import type { PreparedQuery, SqlDatabase } from '../sql-database.js';
 import { newRunRow } from './run-queries.js';
 import { endOpenRuns, insertRunParams, insertRunRows, markRunsRunning, upsertRunTags } from './run-batches.js';
 import { finishStepRows, insertCacheRows, queueStepRows, startStepRows, stepKey } from './step-batches.js';
+import { finishStepsPostgres, queueStepsPostgres } from './step-batches-postgres.js';
 
 const TRACKING_STATUS = { succeeded: 'FINISHED', failed: 'FAILED', cancelled: 'KILLED' } as const;
 
@@ -60,12 +62,18 @@ const COLUMN_OF: Record<keyof StepPatch, keyof PipelineStepsTable> = {
 };
 
 export class SqlPipelineStore implements PipelineStore {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly dialect: Dialect,
-    /** Shared with the tracking store: queue and finish write tracking runs, which read caches must see. */
-    private readonly writes: WriteCounter = new WriteCounter(),
-  ) {}
+  private readonly db: Kysely<Database>;
+  private readonly dialect: Dialect;
+  /** Shared with the tracking store: queue and finish write tracking runs, which read caches must see. */
+  private readonly writes: WriteCounter;
+  private readonly prepared: PreparedQuery | undefined;
+
+  constructor(database: Pick<SqlDatabase, 'db' | 'dialect' | 'writes' | 'prepared'>) {
+    this.db = database.db;
+    this.dialect = database.dialect;
+    this.writes = database.writes;
+    this.prepared = database.prepared;
+  }
 
   async createRun(run: PipelineRun, steps: StepState[]): Promise<void> {
     try {
@@ -155,6 +163,11 @@ export class SqlPipelineStore implements PipelineStore {
 
   async queueSteps(items: StepToQueue[]): Promise<boolean[]> {
     if (items.length === 0) return [];
+    if (this.prepared) {
+      const prepared = this.prepared;
+      const queued = await this.writes.around(() => queueStepsPostgres(prepared, items, Date.now()));
+      return items.map((i) => queued.has(stepKey(i.runId, i.step)));
+    }
     return this.writes.around(() =>
       this.db.transaction().execute(async (trx) => {
         const queued = await queueStepRows(trx, this.dialect, items);
@@ -183,6 +196,11 @@ export class SqlPipelineStore implements PipelineStore {
 
   async finishSteps(items: StepFinished[]): Promise<boolean[]> {
     if (items.length === 0) return [];
+    if (this.prepared) {
+      const prepared = this.prepared;
+      const finished = await this.writes.around(() => finishStepsPostgres(prepared, items));
+      return items.map((i) => finished.has(stepKey(i.runId, i.step)));
+    }
     return this.writes.around(() =>
       this.db.transaction().execute(async (trx) => {
         const finished = await finishStepRows(trx, this.dialect, items);
