@@ -250,9 +250,11 @@ async function run() {
       gyre: { steps: gyre.steps, s: round(gyre.s, 2), steps_per_s: round(gyre.stepsPerS, 1), cpu_ms_by_process: gyre.cpu, wakeups_by_process: gyre.wakeups },
       baseline: { what: 'raw BullMQ no-op jobs dispatched as the coordinator does (addBulk per turn, one completion listener), same Redis, 2 worker processes, same concurrency and jobs in flight, warmed up', ...figures(bulk) },
       baseline_each: { what: 'the same jobs added and awaited one by one (queue.add + job.waitUntilFinished)', ...figures(each) },
-      ratio: round(gyre.stepsPerS / bulk.jobsPerS, 3),
+      // The goal is judged against the faster of the two raw dispatches.
+      ratio: round(gyre.stepsPerS / Math.max(bulk.jobsPerS, each.jobsPerS), 3),
+      ratio_to_bulk: round(gyre.stepsPerS / bulk.jobsPerS, 3),
       ratio_to_each: round(gyre.stepsPerS / each.jobsPerS, 3),
-      ratio_definition: 'Gyre steps/s ÷ raw BullMQ jobs/s (each Gyre step also writes its tracking run, step state, outputs and cache entry to PostgreSQL)',
+      ratio_definition: 'Gyre steps/s ÷ the faster raw BullMQ jobs/s (each Gyre step also writes its tracking run, step state, outputs and cache entry to PostgreSQL)',
     };
   }
   return {

@@ -33,14 +33,3 @@ export function cachedSql(key: string, build: () => string): string {
   }
   return text;
 }
-
-/**
- * PostgreSQL VALUES rows with a cast per column (`($1, $2::int)`, …): bound VALUES are typed text
- * otherwise, and a CTE that compares them with integer columns needs their real types.
- */
-export function typedValuesList(rows: number, casts: readonly string[], offset = 0): string {
-  const parts: string[] = [];
-  let n = offset;
-  for (let r = 0; r < rows; r++) parts.push(`(${casts.map((c) => `$${++n}${c ? `::${c}` : ''}`).join(', ')})`);
-  return parts.join(', ');
-}

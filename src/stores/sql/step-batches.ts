@@ -1,7 +1,8 @@
 /**
  * Multi-row compare-and-set updates of pipeline steps: one UPDATE … FROM (VALUES …) per batch,
- * RETURNING the steps it applied to. Both dialects name VALUES columns column1..N; PostgreSQL types
- * bound VALUES as text, hence the casts to integer columns.
+ * RETURNING the steps it applied to — SQLite's statements for queue and finish (PostgreSQL runs
+ * those as one statement each, step-batches-postgres.ts), and both dialects' start marks. Both
+ * dialects name VALUES columns column1..N; PostgreSQL types bound VALUES as text, hence the casts.
  */
 import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
