@@ -4,22 +4,28 @@
  * on the same registry (serving, monitoring).
  */
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Histogram } from 'prom-client';
+import { collectDefaultMetrics } from 'prom-client';
+import { FastHistogram } from '../core/fast-metrics.js';
 import type { Registry } from 'prom-client';
 
 export function registerMetrics(app: FastifyInstance, registry: Registry): void {
   collectDefaultMetrics({ register: registry, prefix: 'gyre_' });
-  const duration = new Histogram({
+  const duration = new FastHistogram({
     name: 'gyre_http_request_duration_seconds',
     help: 'HTTP requests by method, route template and status code.',
     labelNames: ['method', 'route', 'status'],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [registry],
   });
+  // Series per (method, route, status), resolved once each.
+  const series = new Map<string, { observe(seconds: number): void }>();
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     if (route === '/metrics') return;
-    duration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    const key = `${req.method} ${route} ${reply.statusCode}`;
+    let s = series.get(key);
+    if (!s) series.set(key, (s = duration.labels(req.method, route, String(reply.statusCode))));
+    s.observe(reply.elapsedTime / 1000);
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 }

@@ -61,10 +61,7 @@ export class DynamicBatcher {
   submit(feeds: Feeds, outputNames: string[]): Promise<Results> {
     const first = Object.values(feeds)[0];
     const rows = first?.dims[0] ?? 1;
-    const key = `${outputNames.join(',')}|${Object.entries(feeds)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([n, t]) => `${n}:${t.type}:${t.dims.slice(1).join('x')}`)
-      .join(';')}`;
+    const key = batchKey(feeds, outputNames);
     this.stats.requests++;
     return new Promise<Results>((resolve, reject) => {
       this.queue.push({ feeds, outputNames, rows, key, resolve, reject });
@@ -128,6 +125,20 @@ export class DynamicBatcher {
       p.resolve(mine);
     }
   }
+}
+
+/** Requests merge only with the same outputs asked and the same input names, types and trailing dims. */
+function batchKey(feeds: Feeds, outputNames: string[]): string {
+  const names = Object.keys(feeds);
+  // Most models have one input: no sort, no intermediate arrays (this runs per request).
+  if (names.length > 1) names.sort();
+  let key = outputNames.length === 1 ? outputNames[0]! : outputNames.join(',');
+  for (const n of names) {
+    const t = feeds[n]!;
+    key += `|${n}:${t.type}:`;
+    for (let d = 1; d < t.dims.length; d++) key += `${t.dims[d]}x`;
+  }
+  return key;
 }
 
 function concatRows(tensors: ort.Tensor[]): ort.Tensor {

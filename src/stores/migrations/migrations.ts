@@ -12,6 +12,7 @@ import { dataTables } from './0003-data.js';
 import { pipelineTables } from './0007-pipelines.js';
 import { monitoringTables } from './0008-monitoring.js';
 import { retrainingTables } from './0009-retraining.js';
+import { dropInferenceLogRequestIndex } from './0010-inference-log-request-index.js';
 
 export interface Migration {
   id: string;
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '0007_pipelines', sqlite: pipelineTables('sqlite'), postgres: pipelineTables('postgres') },
   { id: '0008_monitoring', sqlite: monitoringTables('sqlite'), postgres: monitoringTables('postgres') },
   { id: '0009_retraining', sqlite: retrainingTables('sqlite'), postgres: retrainingTables('postgres') },
+  { id: '0010_inference_log_request_index', sqlite: dropInferenceLogRequestIndex(), postgres: dropInferenceLogRequestIndex() },
 ];

@@ -12,11 +12,25 @@ const db = new BetterSqlite3((workerData as { file: string }).file);
 db.pragma('busy_timeout = 10000');
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
-const insert = db.prepare(
-  'INSERT INTO inference_log (deployment, request_id, ts, model_name, model_version, variant, inputs, outputs, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-);
+// Multi-row statements, prepared once per row count: 50 rows per statement cost ~3.7 µs a record
+// against ~5.5 µs one row at a time (.scratch measurement, 2026-12-04).
+const ROWS_PER_STATEMENT = 50;
+const statements = new Map<number, BetterSqlite3.Statement>();
+const insertOf = (rows: number) => {
+  let s = statements.get(rows);
+  if (!s) {
+    s = db.prepare(`INSERT INTO inference_log (deployment, request_id, ts, model_name, model_version, variant, inputs, outputs, latency_ms) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+    statements.set(rows, s);
+  }
+  return s;
+};
 const appendAll = db.transaction((records: InferenceRecord[]) => {
-  for (const r of records) insert.run(r.deployment, r.requestId, r.timestamp, r.modelName, r.modelVersion, r.variant, JSON.stringify(r.inputs), JSON.stringify(r.outputs), r.latencyMs);
+  for (let i = 0; i < records.length; i += ROWS_PER_STATEMENT) {
+    const chunk = records.slice(i, i + ROWS_PER_STATEMENT);
+    const values: unknown[] = [];
+    for (const r of chunk) values.push(r.deployment, r.requestId, r.timestamp, r.modelName, r.modelVersion, r.variant, JSON.stringify(r.inputs), JSON.stringify(r.outputs), r.latencyMs);
+    insertOf(chunk.length).run(values);
+  }
 });
 
 parentPort!.on('message', (m: { id: number; records: InferenceRecord[] } | { close: true }) => {
