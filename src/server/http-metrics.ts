@@ -8,7 +8,10 @@ import { collectDefaultMetrics } from 'prom-client';
 import { FastHistogram } from '../core/fast-metrics.js';
 import type { Registry } from 'prom-client';
 
-export function registerMetrics(app: FastifyInstance, registry: Registry): void {
+/** Records one HTTP request answered outside Fastify's hooks (the inference fast path). */
+export type ObserveRequest = (method: string, route: string, status: number, seconds: number) => void;
+
+export function registerMetrics(app: FastifyInstance, registry: Registry): ObserveRequest {
   collectDefaultMetrics({ register: registry, prefix: 'gyre_' });
   const duration = new FastHistogram({
     name: 'gyre_http_request_duration_seconds',
@@ -19,13 +22,17 @@ export function registerMetrics(app: FastifyInstance, registry: Registry): void 
   });
   // Series per (method, route, status), resolved once each.
   const series = new Map<string, { observe(seconds: number): void }>();
-  app.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    if (route === '/metrics') return;
-    const key = `${req.method} ${route} ${reply.statusCode}`;
+  const observe: ObserveRequest = (method, route, status, seconds) => {
+    const key = `${method} ${route} ${status}`;
     let s = series.get(key);
-    if (!s) series.set(key, (s = duration.labels(req.method, route, String(reply.statusCode))));
-    s.observe(reply.elapsedTime / 1000);
+    if (!s) series.set(key, (s = duration.labels(method, route, String(status))));
+    s.observe(seconds);
+  };
+  app.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    if (route !== '/metrics') observe(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  return observe;
 }

@@ -18,10 +18,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(prefix = 'gyre-test-'): Promise<TestServer> {
+export async function startTestServer(prefix = 'gyre-test-', options: { bodyLimit?: number } = {}): Promise<TestServer> {
   const home = tempDir(prefix);
   const services = await openServices({ home, databaseUrl: 'sqlite:', artifactsUrl: 'file:' });
-  const app = await buildServer({ services });
+  const app = await buildServer({ services, ...options });
   return {
     home,
     services,

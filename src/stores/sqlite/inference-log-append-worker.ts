@@ -1,11 +1,10 @@
 /**
  * Worker-thread side of the threaded inference-log appender: its own better-sqlite3 connection to
- * the same WAL database file, so the inserts (and the JSON of inputs and outputs) run beside the
- * event loop that answers predictions. One transaction per batch.
+ * the same WAL database file, so the inserts run beside the event loop that answers predictions.
+ * Rows arrive ready (inputs and outputs as JSON text); one transaction per batch.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import type { InferenceRecord } from '../../serving/inference-log/entities.js';
 
 const db = new BetterSqlite3((workerData as { file: string }).file);
 // The same settings as the main connection (sqlite-database): a writer waits for the other's commit.
@@ -24,23 +23,24 @@ const insertOf = (rows: number) => {
   }
   return s;
 };
-const appendAll = db.transaction((records: InferenceRecord[]) => {
-  for (let i = 0; i < records.length; i += ROWS_PER_STATEMENT) {
-    const chunk = records.slice(i, i + ROWS_PER_STATEMENT);
-    const values: unknown[] = [];
-    for (const r of chunk) values.push(r.deployment, r.requestId, r.timestamp, r.modelName, r.modelVersion, r.variant, JSON.stringify(r.inputs), JSON.stringify(r.outputs), r.latencyMs);
-    insertOf(chunk.length).run(values);
+/** One record as the appender sends it: the columns in table order, inputs and outputs as JSON text. */
+type Row = unknown[];
+
+const appendAll = db.transaction((rows: Row[]) => {
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+    insertOf(chunk.length).run(chunk.flat());
   }
 });
 
-parentPort!.on('message', (m: { id: number; records: InferenceRecord[] } | { close: true }) => {
+parentPort!.on('message', (m: { id: number; rows: Row[] } | { close: true }) => {
   if ('close' in m) {
     db.close();
     parentPort!.close();
     return;
   }
   try {
-    appendAll(m.records);
+    appendAll(m.rows);
     parentPort!.postMessage({ id: m.id });
   } catch (err) {
     parentPort!.postMessage({ id: m.id, error: (err as Error).message });
