@@ -12,6 +12,8 @@ export interface InferContext {
   headers: Record<string, string | string[] | undefined>;
   /** The request's id for the inference log (and label joins): x-request-id, the body's id, or generated. */
   requestId?: string;
+  /** The body as received, when the transport has its text: the inference log stores it as it is. */
+  requestJson?: string;
 }
 
 export interface ServedModels {

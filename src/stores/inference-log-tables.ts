@@ -1,4 +1,4 @@
-/** Kysely types of the inference log tables (migration 0005). */
+/** Kysely types of the inference log tables (migrations 0005, 0010, 0011). */
 import type { Generated } from 'kysely';
 
 export interface InferenceLogTable {
@@ -10,6 +10,8 @@ export interface InferenceLogTable {
   model_version: string;
   variant: string;
   inputs: string;
+  /** `values`, `oip` or `records` (migration 0011): see serving/inference-log/logged-inputs.ts. */
+  inputs_kind: Generated<string>;
   outputs: string;
   latency_ms: number;
 }

@@ -107,6 +107,24 @@ describe('inference fast path over HTTP (real ONNX Runtime)', () => {
     expect(labels.status).toBe(200);
   });
 
+  it('logs requests it answers with the same inputs and outputs as requests answered through Fastify', async () => {
+    const oipBody = oip([[6, 1, 2]]);
+    const recordsBody = JSON.stringify({ records: [{ temp: 7, hum: 0.5, wind: 0.25 }] });
+    for (const [path, body, tag] of [['/v2/models/bikes/infer', oipBody, 'oip'], ['/api/v1/deployments/bikes/predict', recordsBody, 'records']]) {
+      await post(base, path, body, { 'content-type': 'application/json', 'x-request-id': `http-${tag}` });
+      await server.app.inject({ method: 'POST', url: path, payload: body, headers: { 'content-type': 'application/json', 'x-request-id': `inject-${tag}` } });
+    }
+    await server.services.serving.flushLog();
+    const rows = await server.services.serving.inferenceLog.readWindow({ deployment: 'bikes', from: 0, to: Date.now() + 1 });
+    const byId = new Map(rows.map((r) => [r.requestId, r]));
+    for (const tag of ['oip', 'records']) {
+      const [viaHttp, viaInject] = [byId.get(`http-${tag}`)!, byId.get(`inject-${tag}`)!];
+      expect([tag, viaHttp.inputs, viaHttp.outputs]).toEqual([tag, viaInject.inputs, viaInject.outputs]);
+    }
+    expect(byId.get('http-records')!.inputs).toEqual([{ temp: 7, hum: 0.5, wind: 0.25 }]);
+    expect(byId.get('http-oip')!.inputs).toEqual({ x: [[6, 1, 2]] });
+  });
+
   it('counts fast-path requests in the HTTP duration metric under their route template', async () => {
     await post(base, '/v2/models/bikes/infer', oip([[1, 0, 0]]));
     const metrics = await (await fetch(`${base}/metrics`)).text();

@@ -32,23 +32,24 @@ export function requestIdOf(headers: Headers, body: unknown): string {
   return typeof id === 'string' && id !== '' ? id : randomUUID();
 }
 
-export async function answerOipInfer(served: ServedModels, model: string, version: string | undefined, body: unknown, headers: Headers, onError?: (err: unknown) => void): Promise<WireAnswer> {
+/** `requestJson`: the body's text, when the transport has it (the inference log stores it as it is). */
+export async function answerOipInfer(served: ServedModels, model: string, version: string | undefined, body: unknown, headers: Headers, onError?: (err: unknown) => void, requestJson?: string): Promise<WireAnswer> {
   const requestId = requestIdOf(headers, body);
   try {
-    const response = await served.infer(model, version, body, { headers, requestId });
+    const response = await served.infer(model, version, body, { headers, requestId, ...(requestJson !== undefined ? { requestJson } : {}) });
     return { status: 200, headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId }, body: JSON.stringify(response) };
   } catch (err) {
     return oipErrorAnswer(err, onError, requestId);
   }
 }
 
-export async function answerRecordsPredict(live: RecordsPredictor, name: string, body: unknown, headers: Headers, onError?: (err: unknown) => void): Promise<WireAnswer> {
+export async function answerRecordsPredict(live: RecordsPredictor, name: string, body: unknown, headers: Headers, onError?: (err: unknown) => void, requestJson?: string): Promise<WireAnswer> {
   const requestId = requestIdOf(headers, body);
   try {
     const manager = live();
     if (!manager) throw new GyreError('UNAVAILABLE', 'This process serves no deployments (serving starts with gyre server).', { retryAfterSeconds: 5 });
     const records = typeof body === 'object' && body !== null ? (body as { records?: unknown }).records : undefined;
-    const response = await manager.predict(name, records, { headers, requestId });
+    const response = await manager.predict(name, records, { headers, requestId, ...(requestJson !== undefined ? { requestJson } : {}) });
     return { status: 200, headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId }, body: JSON.stringify(response) };
   } catch (err) {
     return nativeErrorAnswer(err, onError, requestId);

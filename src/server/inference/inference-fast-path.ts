@@ -82,8 +82,8 @@ export function inferenceFastPath(deps: FastPathDeps): (req: IncomingMessage, re
 async function answer(deps: FastPathDeps, route: Route, text: string, headers: IncomingMessage['headers']): Promise<WireAnswer> {
   const body = deps.parseJson(text);
   return route.kind === 'oip'
-    ? answerOipInfer(deps.served, route.model, route.version, body, headers, deps.onError)
-    : answerRecordsPredict(deps.records, route.name, body, headers, deps.onError);
+    ? answerOipInfer(deps.served, route.model, route.version, body, headers, deps.onError, text)
+    : answerRecordsPredict(deps.records, route.name, body, headers, deps.onError, text);
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {

@@ -15,6 +15,7 @@ import { pickVariant } from './traffic.js';
 import type { DeploymentSpec, Variant } from './entities.js';
 import type { ModelSource, ResolvedModel } from './model-source.js';
 import type { InferenceLogWriter } from '../inference-log/inference-log-writer.js';
+import type { InferenceRecord } from '../inference-log/entities.js';
 import type { InferenceResponse, ModelMetadata } from '../oip/protocol.js';
 import { notReady, unknownVersion } from '../served-models.js';
 import type { DeploymentMetrics, ServingMetrics } from '../serving-metrics.js';
@@ -63,6 +64,8 @@ export interface RuntimeDeps {
 
 /** What serve() needs to know of an answer, each part computed only when used. */
 interface Described<T> {
+  /** Which endpoint the request came to: the inference log decodes a stored request body by it. */
+  endpoint: 'oip' | 'records';
   rows(result: T): number | undefined;
   id?(result: T): string | undefined;
   inputs(): unknown;
@@ -168,6 +171,7 @@ export class DeploymentRuntime {
   infer(version: string | undefined, body: unknown, context: InferContext): Promise<InferenceResponse> {
     const oipInputs = (b: unknown) => Object.fromEntries(((b as { inputs?: { name: string; data: unknown }[] }).inputs ?? []).map((i) => [i.name, i.data]));
     return this.serve(version, context, (lv) => lv.infer(body, this.name), {
+      endpoint: 'oip',
       rows: () => (body as { inputs?: { shape?: number[] }[] }).inputs?.[0]?.shape?.[0],
       id: (r) => r.id,
       inputs: () => oipInputs(body),
@@ -192,7 +196,7 @@ export class DeploymentRuntime {
         const predictions = Array.from({ length: n }, (_, i) => Object.fromEntries(names.map((name) => [name, rowOf(out[name]!, i, n)])));
         return { deployment: this.name, modelName: lv.resolved.modelName, modelVersion: lv.resolved.version, requestId: context.requestId ?? '', predictions };
       },
-      { rows: (r) => r.predictions.length, inputs: () => records, outputs: (r) => r.predictions },
+      { endpoint: 'records', rows: (r) => r.predictions.length, inputs: () => records, outputs: (r) => r.predictions },
     );
   }
 
@@ -238,12 +242,15 @@ export class DeploymentRuntime {
       const logPrimary = this.deps.log !== undefined && this.sampled();
       if (!logPrimary && !shadow) return result;
       const requestId = context.requestId || describe.id?.(result) || randomUUID();
-      if (logPrimary) this.record(requestId, 'primary', lv, describe.inputs(), describe.outputs(result), latencyMs);
+      // The body's own text when the transport kept it: stored as it is, the inputs not rebuilt.
+      const request = context.requestJson !== undefined ? { endpoint: describe.endpoint, json: context.requestJson } : undefined;
+      const inputs = request ? null : describe.inputs();
+      if (logPrimary) this.record(requestId, 'primary', lv, inputs, request, describe.outputs(result), latencyMs);
       if (shadow) {
         const t0 = performance.now();
         // Mirrored after the answer is computed: the shadow never delays or fails the request.
         call(shadow).then(
-          (r) => this.record(requestId, 'shadow', shadow, describe.inputs(), describe.outputs(r), performance.now() - t0),
+          (r) => this.record(requestId, 'shadow', shadow, inputs, request, describe.outputs(r), performance.now() - t0),
           () => {},
         );
       }
@@ -260,7 +267,7 @@ export class DeploymentRuntime {
     return rate >= 1 || Math.random() < rate;
   }
 
-  private record(requestId: string, variant: 'primary' | 'shadow', lv: LoadedVersion, inputs: unknown, outputs: unknown, latencyMs: number): void {
+  private record(requestId: string, variant: 'primary' | 'shadow', lv: LoadedVersion, inputs: unknown, request: InferenceRecord['request'], outputs: unknown, latencyMs: number): void {
     this.deps.log?.log({
       deployment: this.name,
       requestId,
@@ -271,6 +278,7 @@ export class DeploymentRuntime {
       inputs,
       outputs,
       latencyMs,
+      ...(request ? { request } : {}),
     });
   }
 

@@ -20,6 +20,11 @@ export interface InferenceRecord {
   inputs: unknown;
   outputs: unknown;
   latencyMs: number;
+  /**
+   * On append only: the request body as received, when the transport has it — stored instead of
+   * `inputs` (which is then not computed) and decoded into the same inputs when read.
+   */
+  request?: { endpoint: 'oip' | 'records'; json: string };
 }
 
 export interface LabeledRecord extends InferenceRecord {

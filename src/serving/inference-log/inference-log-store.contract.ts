@@ -40,6 +40,19 @@ export function inferenceLogStoreContract(name: string, make: () => Promise<Infe
       expect(await f.store.readWindow({ deployment: 'other', from: T0, to: T0 + 1000 })).toEqual([]);
     });
 
+    it('stores a request body as received and reads back the same inputs as logged values', async () => {
+      const oip = { id: 'x', inputs: [{ name: 'features', shape: [1, 2], datatype: 'FP32', data: [[1, 2]] }, { name: 'flag', shape: [1], datatype: 'BOOL', data: [true] }], parameters: { p: 1 } };
+      const body = { records: [{ hr: 8, temp: 0.5 }, { hr: 9, temp: null }] };
+      await f.store.append([
+        record('raw', { timestamp: T0 + 1, inputs: null, request: { endpoint: 'oip', json: JSON.stringify(oip) } }),
+        record('raw', { timestamp: T0 + 2, inputs: null, request: { endpoint: 'records', json: JSON.stringify(body) } }),
+        record('raw', { timestamp: T0 + 3, inputs: { features: [[1, 2]], flag: [true] } }),
+      ]);
+      const got = await f.store.readWindow({ deployment: 'raw', from: T0, to: T0 + 10 });
+      expect(got.map((r) => r.inputs)).toEqual([{ features: [[1, 2]], flag: [true] }, body.records, { features: [[1, 2]], flag: [true] }]);
+      expect(got[0]).not.toHaveProperty('request');
+    });
+
     it('joins labels by request id whether they arrive after or before the prediction', async () => {
       const early = record('b');
       expect(await f.store.putLabels('b', [{ requestId: early.requestId, label: 140, timestamp: T0 + 500 }])).toBe(1);

@@ -13,6 +13,7 @@ import { pipelineTables } from './0007-pipelines.js';
 import { monitoringTables } from './0008-monitoring.js';
 import { retrainingTables } from './0009-retraining.js';
 import { dropInferenceLogRequestIndex } from './0010-inference-log-request-index.js';
+import { inferenceLogInputsKind } from './0011-inference-log-inputs-kind.js';
 
 export interface Migration {
   id: string;
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '0008_monitoring', sqlite: monitoringTables('sqlite'), postgres: monitoringTables('postgres') },
   { id: '0009_retraining', sqlite: retrainingTables('sqlite'), postgres: retrainingTables('postgres') },
   { id: '0010_inference_log_request_index', sqlite: dropInferenceLogRequestIndex(), postgres: dropInferenceLogRequestIndex() },
+  { id: '0011_inference_log_inputs_kind', sqlite: inferenceLogInputsKind(), postgres: inferenceLogInputsKind() },
 ];

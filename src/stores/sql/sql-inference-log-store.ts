@@ -6,8 +6,9 @@ import type { Dialect } from './sql-text.js';
 import type { Database } from '../schema.js';
 import type { InferenceLogStore } from '../../serving/inference-log/inference-log-store.js';
 import type { InferenceRecord, LabelInput, LabeledRecord, ReadWindowInput, Variant } from '../../serving/inference-log/entities.js';
+import { readInputs, storedInputs } from '../../serving/inference-log/logged-inputs.js';
 
-// Multi-row inserts stay under SQLite's 32k bound parameters (9 columns per row).
+// Multi-row inserts stay under SQLite's 32k bound parameters (10 columns per row).
 const ROWS_PER_INSERT = 500;
 
 export class SqlInferenceLogStore implements InferenceLogStore {
@@ -25,10 +26,13 @@ export class SqlInferenceLogStore implements InferenceLogStore {
         const chunk = records.slice(i, i + ROWS_PER_INSERT);
         const text = cachedSql(
           `inference-log:${this.dialect}:${chunk.length}`,
-          () => `INSERT INTO inference_log (deployment, request_id, ts, model_name, model_version, variant, inputs, outputs, latency_ms) VALUES ${valuesList(this.dialect, chunk.length, 9)}`,
+          () => `INSERT INTO inference_log (deployment, request_id, ts, model_name, model_version, variant, inputs, inputs_kind, outputs, latency_ms) VALUES ${valuesList(this.dialect, chunk.length, 10)}`,
         );
         const values: unknown[] = [];
-        for (const r of chunk) values.push(r.deployment, r.requestId, r.timestamp, r.modelName, r.modelVersion, r.variant, JSON.stringify(r.inputs), JSON.stringify(r.outputs), r.latencyMs);
+        for (const r of chunk) {
+          const inputs = storedInputs(r);
+          values.push(r.deployment, r.requestId, r.timestamp, r.modelName, r.modelVersion, r.variant, inputs.text, inputs.kind, JSON.stringify(r.outputs), r.latencyMs);
+        }
         await trx.executeQuery(CompiledQuery.raw(text, values));
       }
     });
@@ -60,7 +64,7 @@ export class SqlInferenceLogStore implements InferenceLogStore {
     let q = this.db
       .selectFrom('inference_log as l')
       .leftJoin('inference_labels as b', (j) => j.onRef('b.deployment', '=', 'l.deployment').onRef('b.request_id', '=', 'l.request_id'))
-      .select(['l.deployment', 'l.request_id', 'l.ts', 'l.model_name', 'l.model_version', 'l.variant', 'l.inputs', 'l.outputs', 'l.latency_ms', 'b.label', 'b.ts as label_ts'])
+      .select(['l.deployment', 'l.request_id', 'l.ts', 'l.model_name', 'l.model_version', 'l.variant', 'l.inputs', 'l.inputs_kind', 'l.outputs', 'l.latency_ms', 'b.label', 'b.ts as label_ts'])
       .where('l.deployment', '=', input.deployment)
       .where('l.ts', '>=', input.from)
       .where('l.ts', '<', input.to);
@@ -75,7 +79,7 @@ export class SqlInferenceLogStore implements InferenceLogStore {
       modelName: r.model_name,
       modelVersion: r.model_version,
       variant: r.variant as Variant,
-      inputs: JSON.parse(r.inputs),
+      inputs: readInputs(r.inputs, r.inputs_kind),
       outputs: JSON.parse(r.outputs),
       latencyMs: r.latency_ms,
       label: r.label === null ? null : JSON.parse(r.label),

@@ -18,7 +18,7 @@ const statements = new Map<number, BetterSqlite3.Statement>();
 const insertOf = (rows: number) => {
   let s = statements.get(rows);
   if (!s) {
-    s = db.prepare(`INSERT INTO inference_log (deployment, request_id, ts, model_name, model_version, variant, inputs, outputs, latency_ms) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+    s = db.prepare(`INSERT INTO inference_log (deployment, request_id, ts, model_name, model_version, variant, inputs, inputs_kind, outputs, latency_ms) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
     statements.set(rows, s);
   }
   return s;

@@ -20,7 +20,11 @@ describe('threaded inference-log appender (SQLite)', () => {
     await first.serving.deployments.create('d', { model: 'm@champion' }, { user: 'alice' });
     const manager = first.serving.start({ pollMs: 3_600_000 });
     await manager.sync();
-    for (let i = 0; i < 700; i++) await manager.infer('d', undefined, { inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP32', data: [i, 0, 0] }] }, { headers: {}, requestId: `r${i}` });
+    for (let i = 0; i < 700; i++) {
+      const body = { inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP32', data: [i, 0, 0] }] };
+      // Half as parsed values, half with the body's text as an HTTP transport passes it.
+      await manager.infer('d', undefined, body, { headers: {}, requestId: `r${i}`, ...(i % 2 ? { requestJson: JSON.stringify(body) } : {}) });
+    }
     await first.close();
 
     const again = await openServices(config);
@@ -30,6 +34,7 @@ describe('threaded inference-log appender (SQLite)', () => {
       const last = rows.find((r) => r.requestId === 'r699')!;
       expect(last.inputs).toEqual({ x: [699, 0, 0] });
       expect(last.modelVersion).toBe('1');
+      expect(rows.find((r) => r.requestId === 'r698')!.inputs).toEqual({ x: [698, 0, 0] });
     } finally {
       await again.close();
     }

@@ -8,6 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import { compiledWorker } from '../../core/compiled-worker.js';
 import type { InferenceRecord } from '../../serving/inference-log/entities.js';
+import { storedInputs } from '../../serving/inference-log/logged-inputs.js';
 
 export class ThreadedLogAppender {
   private readonly worker: Worker;
@@ -38,7 +39,10 @@ export class ThreadedLogAppender {
     this.worker.ref();
     // Flat rows with inputs and outputs already JSON: cloning strings to the worker costs a
     // quarter of cloning the nested objects (bench/serving.js profile: postMessage was ~5%).
-    const rows = records.map((r) => [r.deployment, r.requestId, r.timestamp, r.modelName, r.modelVersion, r.variant, JSON.stringify(r.inputs), JSON.stringify(r.outputs), r.latencyMs]);
+    const rows = records.map((r) => {
+      const inputs = storedInputs(r);
+      return [r.deployment, r.requestId, r.timestamp, r.modelName, r.modelVersion, r.variant, inputs.text, inputs.kind, JSON.stringify(r.outputs), r.latencyMs];
+    });
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, rows });
