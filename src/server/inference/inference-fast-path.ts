@@ -71,7 +71,8 @@ export function inferenceFastPath(deps: FastPathDeps): (req: IncomingMessage, re
         if (res.destroyed) return;
         // A body cut short by the limit is not read on: the connection closes after the answer.
         if (a.status === 413) a.headers.connection = 'close';
-        res.writeHead(a.status, { ...a.headers, 'content-length': Buffer.byteLength(a.body) });
+        a.headers['content-length'] = String(Buffer.byteLength(a.body));
+        res.writeHead(a.status, a.headers);
         res.end(a.body);
         deps.observe?.('POST', route.template, a.status, (performance.now() - started) / 1000);
       });

@@ -5,12 +5,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import { applyConnectionPragmas } from './sqlite-pragmas.js';
 
 const db = new BetterSqlite3((workerData as { file: string }).file);
-// The same settings as the main connection (sqlite-database): a writer waits for the other's commit.
-db.pragma('busy_timeout = 10000');
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = NORMAL');
+// The same settings as the main connection: a writer waits for the other's commit, and the log's
+// appends do not checkpoint the WAL ten times as often as the main connection would.
+applyConnectionPragmas(db);
 // Multi-row statements, prepared once per row count: 50 rows per statement cost ~3.7 µs a record
 // against ~5.5 µs one row at a time (.scratch measurement, 2026-12-04).
 const ROWS_PER_STATEMENT = 50;

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from '../schema.js';
 import { applySqliteMigrations } from '../migrations/apply-migrations.js';
+import { applyConnectionPragmas } from './sqlite-pragmas.js';
 
 const STATEMENT_CACHE_LIMIT = 500;
 
@@ -60,14 +61,11 @@ export interface SqliteHandle {
 export function openSqlite(file: string): SqliteHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const raw = new BetterSqlite3(file);
-  raw.pragma('busy_timeout = 10000');
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = NORMAL');
-  // Checkpoint every ~40 MB of WAL instead of SQLite's 4 MB: a page rewritten by many batches is
-  // copied into the database once per checkpoint, not once per 4 MB (bench/log-batch.js).
-  raw.pragma('wal_autocheckpoint = 10000');
-  // Statement journals of multi-row inserts stay in memory instead of a temp file per batch.
-  raw.pragma('temp_store = MEMORY');
+  // busy_timeout, WAL with synchronous=NORMAL (see above); a checkpoint every ~40 MB of WAL instead
+  // of SQLite's 4 MB, so a page rewritten by many batches is copied into the database once per
+  // checkpoint, not once per 4 MB (bench/log-batch.js); statement journals of multi-row inserts in
+  // memory instead of a temp file per batch. Shared with the inference log's own connection.
+  applyConnectionPragmas(raw);
   // 64 MiB page cache (default 2 MiB): a 25k-run search's indexes stay in memory (33 -> 28 ms).
   raw.pragma('cache_size = -65536');
   raw.pragma('foreign_keys = ON');
