@@ -46,7 +46,16 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   let observe: ObserveRequest | undefined;
   let logError: (err: unknown) => void = () => {};
   let parseJson: (text: string) => unknown = () => undefined;
-  const fastPath = inferenceFastPath({ served, records: services.serving.manager, bodyLimit, parseJson: (t) => parseJson(t), observe: (...a) => observe?.(...a), onError: (err) => logError(err) });
+  let listening = () => true;
+  const fastPath = inferenceFastPath({
+    served,
+    records: services.serving.manager,
+    bodyLimit,
+    parseJson: (t) => parseJson(t),
+    observe: (...a) => observe?.(...a),
+    onError: (err) => logError(err),
+    closing: () => !listening(),
+  });
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit,
@@ -54,6 +63,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     serverFactory: (handler, factoryOptions) => {
       const o = factoryOptions as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
       const server = http.createServer((req, res) => fastPath(req, res) || handler(req, res));
+      listening = () => server.listening;
       // What Fastify sets on the servers it creates itself.
       server.keepAliveTimeout = o.keepAliveTimeout ?? 72_000;
       server.requestTimeout = o.requestTimeout ?? 0;

@@ -22,3 +22,32 @@ describe('gyre server', () => {
     fs.rmSync(home, { recursive: true, force: true });
   });
 });
+
+describe('gyre server shutdown', () => {
+  it('answers the inference requests in flight when it gets SIGTERM, then exits cleanly', async () => {
+    const { openServices } = await import('../../src/services.js');
+    const { linearModel } = await import('../../src/test-support/tiny-onnx.js');
+    const home = tempDir('gyre-srv-drain-');
+    const services = await openServices({ home, databaseUrl: 'sqlite:', artifactsUrl: 'file:' });
+    await services.models.register({ name: 'm', onnx: linearModel([3, 0, 0], 0), alias: 'champion' }, { user: 'alice' });
+    // A lone request waits 1 s in the batcher for company: long enough to be in flight at SIGTERM.
+    await services.serving.deployments.create('slow', { strategy: 'single', variants: [{ name: 'main', model: 'm@champion', weight: 100 }], batching: { maxBatchRows: 8, maxQueueDelayMs: 1000 } }, { user: 'alice' });
+    await services.close();
+    const server = await startServerProcess(home);
+    try {
+      for (let i = 0; i < 200 && (await fetch(`${server.url}/v2/models/slow/ready`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
+      const body = JSON.stringify({ inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP32', data: [2, 0, 0] }] });
+      const inFlight = fetch(`${server.url}/v2/models/slow/infer`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      await new Promise((r) => setTimeout(r, 300));
+      const exited = new Promise<number | null>((resolve) => server.child.once('exit', resolve));
+      server.child.kill('SIGTERM');
+      const res = await inFlight;
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { outputs: { data: number[] }[] }).outputs[0]!.data).toEqual([6]);
+      expect(await exited).toBe(0);
+    } finally {
+      await server.stop('SIGKILL');
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  }, 30_000);
+});

@@ -24,6 +24,8 @@ export interface FastPathDeps {
   /** Called per answered request with the route template, as the server's onResponse hook records the rest. */
   observe?: (method: string, route: string, status: number, seconds: number) => void;
   onError?: (err: unknown) => void;
+  /** True once the server is closing: answers then close their connection, so close() can finish. */
+  closing?: () => boolean;
 }
 
 type Route = { kind: 'oip'; model: string; version: string | undefined; template: string } | { kind: 'records'; name: string; template: string };
@@ -69,8 +71,9 @@ export function inferenceFastPath(deps: FastPathDeps): (req: IncomingMessage, re
       .catch((err: unknown) => (route.kind === 'oip' ? oipErrorAnswer : nativeErrorAnswer)(err, deps.onError))
       .then((a) => {
         if (res.destroyed) return;
-        // A body cut short by the limit is not read on: the connection closes after the answer.
-        if (a.status === 413) a.headers.connection = 'close';
+        // A body cut short by the limit is not read on, and a closing server keeps no idle
+        // connection open (as Fastify does for its own answers): the connection closes after the answer.
+        if (a.status === 413 || deps.closing?.()) a.headers.connection = 'close';
         a.headers['content-length'] = String(Buffer.byteLength(a.body));
         res.writeHead(a.status, a.headers);
         res.end(a.body);
