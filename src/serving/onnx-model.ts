@@ -64,15 +64,14 @@ export class OnnxModel {
     const decoded = decodeRequest(body, this.inputs, this.outputs);
     const results = await this.run(decoded.feeds, decoded.outputNames);
     const id = (body as { id?: string }).id;
-    return {
-      model_name: modelName,
-      ...(modelVersion !== undefined ? { model_version: modelVersion } : {}),
-      ...(id !== undefined ? { id } : {}),
-      outputs: decoded.outputNames.map((name) => {
-        const t = results[name]!;
-        return { name, shape: [...t.dims], datatype: oipDatatypeOf(t.type)!, data: fromTypedData(t.type, t.data) };
-      }),
-    };
+    const response: InferenceResponse = { model_name: modelName } as InferenceResponse;
+    if (modelVersion !== undefined) response.model_version = modelVersion;
+    if (id !== undefined) response.id = id;
+    response.outputs = decoded.outputNames.map((name) => {
+      const t = results[name]!;
+      return { name, shape: [...t.dims], datatype: oipDatatypeOf(t.type)!, data: fromTypedData(t.type, t.data) };
+    });
+    return response;
   }
 
   /** Runs feeds through the batcher when there is one, so concurrent callers share ORT calls. */

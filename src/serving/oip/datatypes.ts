@@ -104,7 +104,13 @@ export function fromTypedData(type: Tensor.Type, data: Tensor['data']): unknown[
     return Array.from(data as BigInt64Array, (v) => (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString()));
   }
   if (type === 'float32' || type === 'float64') {
-    return Array.from(data as Float32Array, (v) => (Number.isFinite(v) ? v : String(v)));
+    const xs = data as Float32Array;
+    const out = new Array<unknown>(xs.length);
+    for (let i = 0; i < xs.length; i++) {
+      const v = xs[i]!;
+      out[i] = Number.isFinite(v) ? v : String(v);
+    }
+    return out;
   }
   return Array.from(data as ArrayLike<unknown>);
 }

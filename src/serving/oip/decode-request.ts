@@ -24,7 +24,7 @@ export function decodeRequest(body: unknown, inputs: readonly TensorMetadata[], 
   if (!Array.isArray(request.inputs) || request.inputs.length === 0) {
     throw invalidArgument(`"inputs" must be a non-empty list; this model takes ${describe(inputs)}.`, { field: 'inputs' });
   }
-  const byName = new Map(inputs.map((i) => [i.name, i]));
+  const byName = specsByName(inputs);
   const feeds: Record<string, ort.Tensor> = {};
   let batchSize = 0;
   request.inputs.forEach((input, index) => {
@@ -89,8 +89,22 @@ function flatten(data: unknown, at: string): unknown[] {
   return out;
 }
 
+// Per model signature, built once: a request is decoded tens of thousands of times a second.
+const byNameCache = new WeakMap<readonly TensorMetadata[], Map<string, TensorMetadata>>();
+const allOutputsCache = new WeakMap<readonly TensorMetadata[], string[]>();
+function specsByName(specs: readonly TensorMetadata[]): Map<string, TensorMetadata> {
+  let m = byNameCache.get(specs);
+  if (!m) byNameCache.set(specs, (m = new Map(specs.map((i) => [i.name, i]))));
+  return m;
+}
+
+/** The outputs a request asks for; all of them (one shared, frozen list per model) when it names none. */
 function requestedOutputs(request: InferenceRequest, outputs: readonly TensorMetadata[]): string[] {
-  if (request.outputs === undefined) return outputs.map((o) => o.name);
+  if (request.outputs === undefined) {
+    let all = allOutputsCache.get(outputs);
+    if (!all) allOutputsCache.set(outputs, (all = Object.freeze(outputs.map((o) => o.name)) as string[]));
+    return all;
+  }
   if (!Array.isArray(request.outputs)) throw invalidArgument('"outputs" must be a list of {"name": ...}.', { field: 'outputs' });
   const known = new Set(outputs.map((o) => o.name));
   return request.outputs.map((o, i) => {
