@@ -58,6 +58,7 @@ function headline(r) {
         records_per_s: r.gyre.records_single_row_batching_on.requests_per_s,
         rows_per_s_1000_row_batches: r.gyre.oip_1000_row_batches.rows_per_s,
         p99_ms_at_half_peak: r.gyre.p99_at_half_peak.latency_ms.p99,
+        server_cpu_us_per_request: r.server_cpu_us_per_request_each_round,
         goals,
       };
     case 'monitor-drift':

@@ -127,9 +127,21 @@ export async function run() {
         batches: [gyre.port, '/v2/models/plain/infer', big, 4],
       };
       const runs = Object.fromEntries(Object.keys(scenarios).map((k) => [k, []]));
-      for (let round = 0; round < ROUNDS; round++) {
-        log(`serving: round ${round + 1} of ${ROUNDS}: bare, OIP (batching off, on, on without log), records, bare records, 1000-row batches; ${secs}s each`);
-        for (const [k, [port, url, body, clients]] of Object.entries(scenarios)) runs[k].push(await load(port, url, body, { secs, warm: round === 0, ...(clients ? { clients } : {}) }));
+      for (let pass = 0; pass < ROUNDS; pass++) {
+        log(`serving: round ${pass + 1} of ${ROUNDS}: bare, OIP (batching off, on, on without log), records, bare records, 1000-row batches; ${secs}s each`);
+        for (const [k, [port, url, body, clients]] of Object.entries(scenarios)) {
+          const opts = { secs, warm: pass === 0, ...(clients ? { clients } : {}) };
+          if (port !== gyre.port) {
+            runs[k].push(await load(port, url, body, opts));
+            continue;
+          }
+          // The server's CPU per request (all its threads): what code changes move, whatever the machine's drift.
+          if (pass === 0) await load(port, url, body, opts);
+          const c0 = await gyre.usage();
+          const r = await load(port, url, body, { ...opts, warm: false });
+          const c1 = await gyre.usage();
+          runs[k].push({ ...r, server_cpu_us_per_request: round(((c1.cpuMs - c0.cpuMs) * 1000) / (r.requests_per_s * secs), 1) });
+        }
       }
       const medianRun = (k) => [...runs[k]].sort((a, b) => a.requests_per_s - b.requests_per_s)[Math.floor(ROUNDS / 2)];
       const medianRatio = (a, b) => round([...runs[a].keys()].map((i) => runs[a][i].requests_per_s / runs[b][i].requests_per_s).sort((x, y) => x - y)[Math.floor(ROUNDS / 2)], 3);
@@ -155,6 +167,7 @@ export async function run() {
         machine: machineInfo(),
         baseline: { bare_single_row: bareOne, bare_records_body: bareRecords },
         requests_per_s_each_round: Object.fromEntries(Object.keys(scenarios).map((k) => [k, perRound(k)])),
+        server_cpu_us_per_request_each_round: Object.fromEntries(Object.keys(scenarios).filter((k) => runs[k][0].server_cpu_us_per_request !== undefined).map((k) => [k, runs[k].map((r) => r.server_cpu_us_per_request)])),
         gyre: { oip_single_row_batching_off: plain, oip_single_row_batching_on: batched, oip_single_row_batching_on_logging_off: nolog, records_single_row_batching_on: records, oip_1000_row_batches: { ...batches, rows_per_s: batches.requests_per_s * 1000 }, p99_at_half_peak: half },
         goals: {
           oip_ratio_to_bare: goal(medianRatio(bestKey, 'bare'), '>=', 0.6),
