@@ -17,12 +17,15 @@ type Db = Kysely<Database>;
 const POINTS_PER_STATEMENT = 500;
 
 export async function logBatch(db: Db, dialect: Dialect, runId: string, batch: LogBatch): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await requireActiveRun(trx, runId);
-    if (batch.params?.length) await insertParams(trx, dialect, runId, batch.params);
-    if (batch.tags?.length) await upsertTags(trx, runId, batch.tags);
-    if (batch.metrics?.length) await insertMetrics(trx, dialect, runId, batch.metrics);
-  });
+  await db.transaction().execute((trx) => writeBatch(trx, dialect, runId, batch));
+}
+
+/** A batch's writes inside the caller's transaction. */
+export async function writeBatch(trx: Db, dialect: Dialect, runId: string, batch: LogBatch): Promise<void> {
+  await requireActiveRun(trx, runId);
+  if (batch.params?.length) await insertParams(trx, dialect, runId, batch.params);
+  if (batch.tags?.length) await upsertTags(trx, runId, batch.tags);
+  if (batch.metrics?.length) await insertMetrics(trx, dialect, runId, batch.metrics);
 }
 
 /** Params are write-once: logging the same value again is fine, a different value is refused. */
