@@ -234,26 +234,36 @@ async function experimentOf(env: PipelineEnv, run: PipelineRun): Promise<{ exper
   return found;
 }
 
+/**
+ * Given to a body's signal once its attempt is over, so anything it left running can stop: one
+ * shared reason, since abort() without one builds a DOMException with a stack trace per step.
+ */
+const ATTEMPT_OVER = new StepCancelled('the step attempt is over');
+
 async function withTimeout<T>(step: StepDefinition, cancel: AbortSignal, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  const onCancel = () => controller.abort(new StepCancelled('cancelled'));
+  let stop!: (reason: unknown) => void;
+  const stopped = new Promise<never>((_, reject) => (stop = reject));
+  const onCancel = () => {
+    const reason = new StepCancelled('cancelled');
+    controller.abort(reason);
+    stop(reason);
+  };
   cancel.addEventListener('abort', onCancel, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    if (step.timeoutMs === null) return;
-    timer = setTimeout(() => {
-      const err = new GyreError('DEADLINE_EXCEEDED', `Step '${step.name}' ran longer than its timeout of ${step.timeoutMs} ms and was stopped.`, { step: step.name, timeoutMs: step.timeoutMs });
-      controller.abort(err);
-      reject(err);
-    }, step.timeoutMs);
-  });
-  const cancelled = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+  const timer =
+    step.timeoutMs === null
+      ? undefined
+      : setTimeout(() => {
+          const err = new GyreError('DEADLINE_EXCEEDED', `Step '${step.name}' ran longer than its timeout of ${step.timeoutMs} ms and was stopped.`, { step: step.name, timeoutMs: step.timeoutMs });
+          controller.abort(err);
+          stop(err);
+        }, step.timeoutMs);
   try {
-    return await Promise.race([body(controller.signal), timedOut, cancelled]);
+    return await Promise.race([body(controller.signal), stopped]);
   } finally {
     clearTimeout(timer);
     cancel.removeEventListener('abort', onCancel);
-    if (!controller.signal.aborted) controller.abort();
+    if (!controller.signal.aborted) controller.abort(ATTEMPT_OVER);
   }
 }
 
