@@ -14,7 +14,9 @@ import { WriteCounter } from './write-counter.js';
 
 /**
  * Runs one statement as a named prepared statement (parsed and planned once per connection), outside
- * any transaction. PostgreSQL only: SQLite's statements are prepared once per text anyway.
+ * any transaction, on connections that plan primary-key lookups (open-postgres.ts keyedPool): for
+ * hot batch writes of rows named by their keys. PostgreSQL only: SQLite's statements are prepared
+ * once per text anyway.
  */
 export type PreparedQuery = <R>(name: string, text: string, values: unknown[]) => Promise<R[]>;
 
@@ -48,9 +50,9 @@ export async function openSqlDatabase(databaseUrl: string, home: string): Promis
     };
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    const { db, pool } = await openPostgres(databaseUrl);
-    const prepared: PreparedQuery = async <R>(name: string, text: string, values: unknown[]) => (await pool.query<R & object>({ name, text, values })).rows;
-    return { db, dialect: 'postgres', writes: new WriteCounter(), prepared, close: () => db.destroy() };
+    const { db, keyedPool, close } = await openPostgres(databaseUrl);
+    const prepared: PreparedQuery = async <R>(name: string, text: string, values: unknown[]) => (await keyedPool.query<R & object>({ name, text, values })).rows;
+    return { db, dialect: 'postgres', writes: new WriteCounter(), prepared, close };
   }
   throw invalidArgument(`Database URL '${databaseUrl}' is not supported. Use 'sqlite:' (default), 'sqlite:/path/to/file.db' or 'postgres://user@host:5432/db'.`);
 }

@@ -19,18 +19,28 @@ const types = {
 export interface PostgresHandle {
   db: Kysely<Database>;
   pool: pg.Pool;
+  /**
+   * Connections for the hot batch writes that touch only their batch's rows by primary key (a
+   * pipeline's step batches), planned with sequential scans off. Their plans are made once per
+   * connection (named prepared statements); made while a table is new and small, without
+   * statistics, the planner picks a scan of the whole table per batch, and keeps that plan as the
+   * table grows until autovacuum's next ANALYZE: a third of PostgreSQL's CPU per pipeline step in
+   * bench/pipelines.js. Off, the same statements look their rows up in the primary key at any size.
+   */
+  keyedPool: pg.Pool;
+  close(): Promise<void>;
 }
+
+/** Connections in keyedPool: one per group-committed batch kind in flight (queue, start, finish), and one spare. */
+const KEYED_POOL_SIZE = 4;
 
 export async function openPostgres(url: string, poolSize = 10): Promise<PostgresHandle> {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');
-  const pool = new pg.Pool({
-    connectionString: parsed.toString(),
-    max: poolSize,
-    types,
-    ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
-  });
+  const searchPath = schema ? `-c search_path=${quoteIdent(schema)}` : '';
+  const pool = new pg.Pool({ connectionString: parsed.toString(), max: poolSize, types, ...(searchPath ? { options: searchPath } : {}) });
+  const keyedPool = new pg.Pool({ connectionString: parsed.toString(), max: KEYED_POOL_SIZE, types, options: `${searchPath} -c enable_seqscan=off`.trim() });
   const client = await pool.connect();
   try {
     await applyPostgresMigrations(client, schema);
@@ -38,5 +48,5 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Postgres
     client.release();
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, pool };
+  return { db, pool, keyedPool, close: async () => void (await Promise.all([db.destroy(), keyedPool.end()])) };
 }
