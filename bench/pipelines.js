@@ -10,13 +10,15 @@
  * Distributed (when Redis and PostgreSQL are reachable): 1,000 no-op steps (one mapped step) over 2
  * `gyre worker` processes, against raw BullMQ: 1,000 no-op jobs over 2 worker processes with the
  * same concurrency, same Redis, same run, dispatched the way the coordinator dispatches (see
- * distributedRaw). Every side runs once untimed first (warm JIT, as a long-lived pool is). Goal:
- * Gyre's steps/s ≥ 50% of raw jobs/s. CPU per process (PostgreSQL and Redis included) is printed.
+ * rawSide). Every side is warmed up untimed first, then timed in interleaved rounds (see
+ * distributedRounds). Goal: Gyre's steps/s ≥ 50% of raw jobs/s. CPU per process (PostgreSQL and Redis
+ * included) is printed.
  *
  * Env: BENCH_REDIS_URL (default GYRE_REDIS_URL or redis://127.0.0.1:6379), BENCH_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/test; a fresh schema is made and dropped),
  * BENCH_PIPELINE_STEPS (in-process steps, default 200), BENCH_DISTRIBUTED_STEPS (default 1000),
- * BENCH_WORKER_CONCURRENCY (per worker, default 8), BENCH_DISTRIBUTED=0 to skip that part,
+ * BENCH_WORKER_CONCURRENCY (per worker, default 8), BENCH_DISTRIBUTED_ROUNDS (default 5),
+ * BENCH_DISTRIBUTED_WARM (untimed passes per side, default 3), BENCH_DISTRIBUTED=0 to skip that part,
  * BENCH_PROF_DIR=<dir> for CPU profiles of the worker processes.
  */
 import fs from 'node:fs';
@@ -41,6 +43,8 @@ const DIST_STEPS = Number(process.env.BENCH_DISTRIBUTED_STEPS ?? 1000);
 const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 8);
 /** Steps (and raw jobs) in flight at once: twice what the workers run, so none waits for work. */
 const IN_FLIGHT = 2 * WORKER_CONCURRENCY * 2;
+const ROUNDS = Number(process.env.BENCH_DISTRIBUTED_ROUNDS ?? 5);
+const WARM_PASSES = Number(process.env.BENCH_DISTRIBUTED_WARM ?? 3);
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.GYRE_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -109,36 +113,32 @@ function startProcess(args, env, readyText) {
 
 const stop = (child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM'))));
 
-async function distributedGyre(dir, databaseUrl) {
+/** Gyre's side: 2 `gyre worker` processes and a coordinator (this process); `pass()` runs the fan-out once. */
+async function gyreSide(dir, databaseUrl) {
   const module = writeDistributedModule(dir);
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   const env = { GYRE_DATABASE_URL: databaseUrl, GYRE_ARTIFACTS_URL: `file:${path.join(dir, 'artifacts')}`, GYRE_REDIS_URL: REDIS_URL };
   const services = await openServices({ home: dir, databaseUrl, artifactsUrl: env.GYRE_ARTIFACTS_URL });
   const workers = [];
+  let dispatcher;
+  const close = async () => {
+    await dispatcher?.close();
+    await Promise.all(workers.map(stop));
+    await services.close();
+  };
   try {
     for (let i = 0; i < 2; i++) workers.push(await startProcess([GYRE_BIN, '--home', dir, 'worker', '--concurrency', String(WORKER_CONCURRENCY), '--queue-prefix', prefix, '--module', module], env, 'taking steps from'));
     const pipelines = new PipelineService(services, services.pipelineStore, 'bench-coordinator');
     const { pipeline } = await import(pathToFileURL(module).href);
-    const dispatcher = await BullmqDispatcher.connect(pipelines.env, REDIS_URL, prefix);
-    try {
-      // Warm-up: the same run once, so the timed one measures warm processes (JIT done), as a long-lived worker pool is.
-      await pipelines.run(pipeline, { dispatcher, force: true, concurrency: IN_FLIGHT });
-      const labels = processLabels(workers);
-      const c0 = cpuByProgram(labels);
-      const t0 = performance.now();
+    dispatcher = await BullmqDispatcher.connect(pipelines.env, REDIS_URL, prefix);
+    const pass = async () => {
       const r = await pipelines.run(pipeline, { dispatcher, force: true, concurrency: IN_FLIGHT });
-      const ms = performance.now() - t0;
-      const c1 = cpuByProgram(labels);
-      const cpu = cpuDelta(c0, c1);
-      const wakeups = switchesDelta(c0, c1);
       if (r.status !== 'succeeded') throw new Error(`distributed bench pipeline ${r.status}: ${r.error}`);
-      return { steps: DIST_STEPS, s: ms / 1000, stepsPerS: DIST_STEPS / (ms / 1000), cpu, wakeups };
-    } finally {
-      await dispatcher.close();
-    }
-  } finally {
-    await Promise.all(workers.map(stop));
-    await services.close();
+    };
+    return { workers, pass, close };
+  } catch (err) {
+    await close();
+    throw err;
   }
 }
 
@@ -151,77 +151,131 @@ async function rawWorker(prefix, concurrency) {
 }
 
 /**
- * Raw BullMQ, two ways, each warmed up by one untimed pass: `bulk` dispatches as Gyre's coordinator
- * does (jobs queued in one turn go in one addBulk; completions come through one QueueEvents
- * listener, matched by job id; the same number in flight) — the baseline of the goal; `each` adds
- * and awaits every job on its own (Job.waitUntilFinished), the plain way to use BullMQ.
+ * Raw BullMQ's side, two ways: `bulk` dispatches as Gyre's coordinator does (jobs queued in one turn
+ * go in one addBulk; completions come through one QueueEvents listener, matched by job id; the
+ * same number in flight); `each` adds and awaits every job on its own (Job.waitUntilFinished), the
+ * plain way to use BullMQ.
  */
-async function distributedRaw() {
+async function rawSide() {
   const prefix = `bench-raw-${randomBytes(4).toString('hex')}`;
   const workers = [];
   const connection = redisOptions(REDIS_URL);
   const queue = new Queue('raw-noop', { connection, prefix });
   const events = new QueueEvents('raw-noop', { connection, prefix });
+  const close = async () => {
+    await Promise.all(workers.map(stop));
+    await events.close();
+    await queue.obliterate({ force: true }).catch(() => {});
+    await queue.close();
+  };
   try {
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     queue.setMaxListeners(0);
     events.setMaxListeners(0);
     for (let i = 0; i < 2; i++) workers.push(await startProcess([fileURLToPath(import.meta.url), '--raw-worker', prefix, String(WORKER_CONCURRENCY)], {}, 'raw worker ready'));
-    const labels = processLabels(workers);
-    const opts = { attempts: 3, removeOnComplete: { age: 3600, count: 10_000 } };
-    const each = async (pass) => {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: IN_FLIGHT }, async () => {
-          while (next < DIST_STEPS) {
-            const i = next++;
-            const job = await queue.add('noop', { i }, { ...opts, jobId: `each~${pass}~${i}` });
-            await job.waitUntilFinished(events);
-          }
-        }),
-      );
-    };
-    const waiting = new Map();
-    events.on('completed', ({ jobId }) => {
-      waiting.get(jobId)?.();
-      waiting.delete(jobId);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const opts = { attempts: 3, removeOnComplete: { age: 3600, count: 10_000 } };
+  let passes = 0;
+  const each = async () => {
+    const pass = passes++;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < DIST_STEPS) {
+          const i = next++;
+          const job = await queue.add('noop', { i }, { ...opts, jobId: `each~${pass}~${i}` });
+          await job.waitUntilFinished(events);
+        }
+      }),
+    );
+  };
+  const waiting = new Map();
+  events.on('completed', ({ jobId }) => {
+    waiting.get(jobId)?.();
+    waiting.delete(jobId);
+  });
+  const bulk = async () => {
+    const pass = passes++;
+    let next = 0;
+    let pending = [];
+    const add = (i) =>
+      new Promise((resolve) => {
+        const jobId = `bulk~${pass}~${i}`;
+        waiting.set(jobId, resolve);
+        if (pending.length === 0) setImmediate(() => queue.addBulk(pending.splice(0)));
+        pending.push({ name: 'noop', data: { i }, opts: { ...opts, jobId } });
+      });
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < DIST_STEPS) await add(next++);
+      }),
+    );
+  };
+  return { workers, bulk, each, close };
+}
+
+/**
+ * Gyre and raw BullMQ, all four worker processes up at once (idle BullMQ workers block in Redis,
+ * costing nothing), warmed by WARM_PASSES untimed passes each (V8 optimises a worker's hot path
+ * over its first thousands of jobs; a long-lived pool is past that), then ROUNDS timed rounds, each
+ * running Gyre, raw bulk and raw one-by-one back to back in a rotating order: the machine's drift
+ * (±30% within a minute here) moves all three of a round alike, so each round's ratio is fair and
+ * their median is the figure.
+ */
+async function distributedRounds(dir, databaseUrl) {
+  const gyre = await gyreSide(dir, databaseUrl);
+  let raw;
+  try {
+    raw = await rawSide();
+    const labels = new Map([[process.pid, 'coordinator'], ...gyre.workers.map((w, i) => [w.pid, `worker-${i + 1}`]), ...raw.workers.map((w, i) => [w.pid, `raw-worker-${i + 1}`])]);
+    const sides = { gyre: gyre.pass, bulk: raw.bulk, each: raw.each };
+    for (let i = 0; i < WARM_PASSES; i++) for (const pass of Object.values(sides)) await pass();
+    const totals = Object.fromEntries(Object.keys(sides).map((k) => [k, { s: [], cpu: {}, wakeups: {} }]));
+    const add = (into, delta) => Object.entries(delta).forEach(([k, v]) => (into[k] = (into[k] ?? 0) + v));
+    const ratios = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const names = Object.keys(sides);
+      const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)];
+      const seconds = {};
+      for (const name of order) {
+        const c0 = cpuByProgram(labels);
+        const t0 = performance.now();
+        await sides[name]();
+        seconds[name] = (performance.now() - t0) / 1000;
+        const c1 = cpuByProgram(labels);
+        totals[name].s.push(seconds[name]);
+        add(totals[name].cpu, cpuDelta(c0, c1));
+        add(totals[name].wakeups, switchesDelta(c0, c1));
+      }
+      ratios.push({ to_faster: seconds.gyre ** -1 / Math.max(seconds.bulk ** -1, seconds.each ** -1), to_bulk: seconds.bulk / seconds.gyre, to_each: seconds.each / seconds.gyre });
+    }
+    const figures = (t) => ({
+      per_s_median: round(DIST_STEPS / median(t.s), 1),
+      per_s_by_round: t.s.map((s) => round(DIST_STEPS / s, 0)),
+      // Per 1,000 steps or jobs, summed over the rounds: where the CPU went, whatever the drift.
+      cpu_ms_per_1000_by_process: perThousand(t.cpu),
+      wakeups_per_1000_by_process: perThousand(t.wakeups),
     });
-    const bulk = async (pass) => {
-      let next = 0;
-      let pending = [];
-      const add = (i) =>
-        new Promise((resolve) => {
-          const jobId = `bulk~${pass}~${i}`;
-          waiting.set(jobId, resolve);
-          if (pending.length === 0) setImmediate(() => queue.addBulk(pending.splice(0)));
-          pending.push({ name: 'noop', data: { i }, opts: { ...opts, jobId } });
-        });
-      await Promise.all(
-        Array.from({ length: IN_FLIGHT }, async () => {
-          while (next < DIST_STEPS) await add(next++);
-        }),
-      );
+    return {
+      gyre: figures(totals.gyre),
+      bulk: figures(totals.bulk),
+      each: figures(totals.each),
+      ratio: round(median(ratios.map((r) => r.to_faster)), 3),
+      ratio_by_round: ratios.map((r) => round(r.to_faster, 3)),
+      ratio_to_bulk: round(median(ratios.map((r) => r.to_bulk)), 3),
+      ratio_to_each: round(median(ratios.map((r) => r.to_each)), 3),
     };
-    const timed = async (fn) => {
-      await fn('warm');
-      const c0 = cpuByProgram(labels);
-      const t0 = performance.now();
-      await fn('timed');
-      const ms = performance.now() - t0;
-      const c1 = cpuByProgram(labels);
-      return { jobs: DIST_STEPS, s: ms / 1000, jobsPerS: DIST_STEPS / (ms / 1000), cpu: cpuDelta(c0, c1), wakeups: switchesDelta(c0, c1) };
-    };
-    return { bulk: await timed(bulk), each: await timed(each) };
   } finally {
-    await Promise.all(workers.map(stop));
-    await events.close();
-    await queue.obliterate({ force: true }).catch(() => {});
-    await queue.close();
+    await raw?.close();
+    await gyre.close();
   }
 }
 
-/** This process as the coordinator and each worker by its index, in the CPU accounting. */
-const processLabels = (workers) => new Map([[process.pid, 'coordinator'], ...workers.map((w, i) => [w.pid, `worker-${i + 1}`])]);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const perThousand = (byProcess) => Object.fromEntries(Object.entries(byProcess).map(([k, v]) => [k, Math.round((v * 1000) / (DIST_STEPS * ROUNDS))]).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]));
 
 async function withPostgresSchema(fn) {
   const schema = `gyre_bench_${randomBytes(5).toString('hex')}`;
@@ -243,18 +297,19 @@ async function run() {
   let distributed = 'skipped (BENCH_DISTRIBUTED=0)';
   if (process.env.BENCH_DISTRIBUTED !== '0') {
     log(`distributed: ${DIST_STEPS} steps over 2 workers × ${WORKER_CONCURRENCY}, then raw BullMQ`);
-    const gyre = await withTempDir('pipelines-dist', (dir) => withPostgresSchema((url) => distributedGyre(dir, url)));
-    const { bulk, each } = await distributedRaw();
-    const figures = (r) => ({ jobs: r.jobs, s: round(r.s, 2), jobs_per_s: round(r.jobsPerS, 1), cpu_ms_by_process: r.cpu, wakeups_by_process: r.wakeups });
+    const d = await withTempDir('pipelines-dist', (dir) => withPostgresSchema((url) => distributedRounds(dir, url)));
     distributed = {
-      gyre: { steps: gyre.steps, s: round(gyre.s, 2), steps_per_s: round(gyre.stepsPerS, 1), cpu_ms_by_process: gyre.cpu, wakeups_by_process: gyre.wakeups },
-      baseline: { what: 'raw BullMQ no-op jobs dispatched as the coordinator does (addBulk per turn, one completion listener), same Redis, 2 worker processes, same concurrency and jobs in flight, warmed up', ...figures(bulk) },
-      baseline_each: { what: 'the same jobs added and awaited one by one (queue.add + job.waitUntilFinished)', ...figures(each) },
-      // The goal is judged against the faster of the two raw dispatches.
-      ratio: round(gyre.stepsPerS / Math.max(bulk.jobsPerS, each.jobsPerS), 3),
-      ratio_to_bulk: round(gyre.stepsPerS / bulk.jobsPerS, 3),
-      ratio_to_each: round(gyre.stepsPerS / each.jobsPerS, 3),
-      ratio_definition: 'Gyre steps/s ÷ the faster raw BullMQ jobs/s (each Gyre step also writes its tracking run, step state, outputs and cache entry to PostgreSQL)',
+      rounds: ROUNDS,
+      warm_passes_per_side: WARM_PASSES,
+      gyre: { steps: DIST_STEPS, steps_per_s: d.gyre.per_s_median, steps_per_s_by_round: d.gyre.per_s_by_round, cpu_ms_per_1000_steps: d.gyre.cpu_ms_per_1000_by_process, wakeups_per_1000_steps: d.gyre.wakeups_per_1000_by_process },
+      baseline: { what: 'raw BullMQ no-op jobs dispatched as the coordinator does (addBulk per turn, one completion listener), same Redis, 2 worker processes, same concurrency and jobs in flight', jobs: DIST_STEPS, jobs_per_s: d.bulk.per_s_median, jobs_per_s_by_round: d.bulk.per_s_by_round, cpu_ms_per_1000_jobs: d.bulk.cpu_ms_per_1000_by_process },
+      baseline_each: { what: 'the same jobs added and awaited one by one (queue.add + job.waitUntilFinished)', jobs: DIST_STEPS, jobs_per_s: d.each.per_s_median, jobs_per_s_by_round: d.each.per_s_by_round, cpu_ms_per_1000_jobs: d.each.cpu_ms_per_1000_by_process },
+      // The goal is judged against the faster of the two raw dispatches, round by round.
+      ratio: d.ratio,
+      ratio_by_round: d.ratio_by_round,
+      ratio_to_bulk: d.ratio_to_bulk,
+      ratio_to_each: d.ratio_to_each,
+      ratio_definition: 'median over rounds of Gyre steps/s ÷ the faster raw BullMQ jobs/s of the same round (each Gyre step also writes its tracking run, step state, outputs and cache entry to PostgreSQL)',
     };
   }
   return {
