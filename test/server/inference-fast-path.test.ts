@@ -61,6 +61,19 @@ describe('inference fast path over HTTP (real ONNX Runtime)', () => {
     expect(JSON.parse((await post(base, '/v2/models/bikes/infer', oip([[3, 0, 0]], 'r-9'))).text)).toEqual({ model_name: 'bikes', model_version: '1', id: 'r-9', outputs: [{ name: 'y', shape: [1, 1], datatype: 'FP32', data: [3] }] });
   });
 
+  it('answers a body id that cannot be a header value, echoing it in the body but not in x-request-id', async () => {
+    for (const id of ['line\nbreak', 'snow ☃', ' padded ', 'x'.repeat(300)]) {
+      const body = oip([[3, 0, 0]], id);
+      const overHttp = await post(base, '/v2/models/bikes/infer', body);
+      const injected = await server.app.inject({ method: 'POST', url: '/v2/models/bikes/infer', payload: body, headers: { 'content-type': 'application/json' } });
+      for (const [how, status, headers, text] of [['http', overHttp.status, overHttp.headers, overHttp.text], ['inject', injected.statusCode, injected.headers, injected.body]] as const) {
+        expect([how, id, status, JSON.parse(text).id]).toEqual([how, id, 200, id]);
+        expect([how, id, headers['x-request-id']]).toEqual([how, id, undefined]);
+      }
+    }
+    expect((await post(base, '/v2/models/bikes/infer', oip([[3, 0, 0]], 'plain-id'))).headers['x-request-id']).toBe('plain-id');
+  });
+
   it('answers bad requests with the same status and error shape as through Fastify', async () => {
     const cases: [string, string, number][] = [
       ['/v2/models/bikes/infer', '{"inputs": [', 400],

@@ -37,7 +37,7 @@ export async function answerOipInfer(served: ServedModels, model: string, versio
   const requestId = requestIdOf(headers, body);
   try {
     const response = await served.infer(model, version, body, { headers, requestId, ...(requestJson !== undefined ? { requestJson } : {}) });
-    return { status: 200, headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId }, body: JSON.stringify(response) };
+    return { status: 200, headers: withRequestId({ 'content-type': JSON_TYPE }, requestId), body: JSON.stringify(response) };
   } catch (err) {
     return oipErrorAnswer(err, onError, requestId);
   }
@@ -50,7 +50,7 @@ export async function answerRecordsPredict(live: RecordsPredictor, name: string,
     if (!manager) throw new GyreError('UNAVAILABLE', 'This process serves no deployments (serving starts with gyre server).', { retryAfterSeconds: 5 });
     const records = typeof body === 'object' && body !== null ? (body as { records?: unknown }).records : undefined;
     const response = await manager.predict(name, records, { headers, requestId, ...(requestJson !== undefined ? { requestJson } : {}) });
-    return { status: 200, headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId }, body: JSON.stringify(response) };
+    return { status: 200, headers: withRequestId({ 'content-type': JSON_TYPE }, requestId), body: JSON.stringify(response) };
   } catch (err) {
     return nativeErrorAnswer(err, onError, requestId);
   }
@@ -70,9 +70,21 @@ export function nativeErrorAnswer(err: unknown, onError?: (err: unknown) => void
   return { status: g.status, headers: errorHeaders(g, requestId), body: JSON.stringify(g.toJSON()) };
 }
 
+/**
+ * A body's `id` may be any string; it is echoed in `x-request-id` only when it can be a header
+ * value as it is (printable ASCII, no surrounding spaces, at most 256 characters): a newline or a
+ * non-Latin-1 character would make writing the head throw. The answer's body and the inference log
+ * carry the id whatever it is.
+ */
+const HEADER_SAFE_ID = /^[\x21-\x7e](?:[\x20-\x7e]{0,254}[\x21-\x7e])?$/;
+
+function withRequestId(headers: Record<string, string>, requestId: string | undefined): Record<string, string> {
+  if (requestId && HEADER_SAFE_ID.test(requestId)) headers['x-request-id'] = requestId;
+  return headers;
+}
+
 function errorHeaders(g: GyreError, requestId?: string): Record<string, string> {
-  const headers: Record<string, string> = { 'content-type': JSON_TYPE };
-  if (requestId) headers['x-request-id'] = requestId;
+  const headers = withRequestId({ 'content-type': JSON_TYPE }, requestId);
   if (g.code === 'UNAVAILABLE') headers['retry-after'] = String(g.details.retryAfterSeconds ?? 1);
   return headers;
 }

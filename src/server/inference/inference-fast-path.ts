@@ -78,6 +78,12 @@ export function inferenceFastPath(deps: FastPathDeps): (req: IncomingMessage, re
         res.writeHead(a.status, a.headers);
         res.end(a.body);
         deps.observe?.('POST', route.template, a.status, (performance.now() - started) / 1000);
+      })
+      // Nothing above should throw; if writing the answer ever does, the connection ends rather
+      // than the rejection ending the process.
+      .catch((err: unknown) => {
+        deps.onError?.(err);
+        res.destroy();
       });
     return true;
   };
