@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { definePipeline, step } from './define-pipeline.js';
 import { pipelineFixture, statuses } from './test-support/pipeline-fixture.js';
+import { GyreError } from '../core/errors.js';
+import type { StepDispatcher } from './pipeline-runner.js';
 import type { PipelineFixture } from './test-support/pipeline-fixture.js';
 
 let f: PipelineFixture;
@@ -82,5 +84,17 @@ describe('retries, timeouts, fan-out/fan-in, conditions, cancellation', () => {
     expect(statuses(r)).toEqual({ wait: 'cancelled', after: 'cancelled' });
     expect((await f.services.tracking.getRun(r.trackingRunId)).info.status).toBe('KILLED');
     await expect(f.pipelines.cancel(r.runId)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  });
+
+  it('fails a step no executor could run with the executor\'s error, and ends its tracking run FAILED instead of leaving it SCHEDULED', async () => {
+    // An executor that cannot take steps, as a dispatcher whose workers all gave up answers.
+    const unreachable: StepDispatcher = { dispatch: async () => { throw new GyreError('UNAVAILABLE', 'no worker could run it'); }, close: async () => {} };
+    const r = await f.pipelines.run(definePipeline({ name: 'stranded', steps: [step({ name: 'a', params: { lr: { type: 'number' } }, with: { lr: 0.1 }, run: () => ({}) }), step({ name: 'b', after: ['a'], run: () => ({}) })] }), { dispatcher: unreachable });
+    expect(statuses(r)).toEqual({ a: 'failed', b: 'skipped' });
+    const a = r.steps.find((s) => s.step === 'a')!;
+    expect(a.error).toContain('no worker could run it');
+    const tracked = await f.services.tracking.getRun(a.trackingRunId!);
+    expect([tracked.info.status, tracked.info.endTime === null]).toEqual(['FAILED', false]);
+    expect(tracked.data.params).toEqual([{ key: 'lr', value: '0.1' }]);
   });
 });

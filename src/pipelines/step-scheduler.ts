@@ -9,7 +9,7 @@ import path from 'node:path';
 import { toGyreError } from '../core/errors.js';
 import type { OutputArtifact, PipelineRun, StepDefinition, StepState, StepStatus } from './entities.js';
 import { TERMINAL_STEP_STATUSES } from './entities.js';
-import type { PipelineEnv } from './step-execution.js';
+import type { PipelineEnv, StepRequest } from './step-execution.js';
 import { queueStep, recordStepEnd } from './step-execution.js';
 import type { RunOptions, StepDispatcher } from './pipeline-runner.js';
 import { cacheKeyOf } from './cache-key.js';
@@ -123,15 +123,35 @@ export class StepScheduler {
   private async execute(step: StepDefinition, work: Parameters<typeof queueStep>[3]): Promise<void> {
     const { env, run } = this;
     let state: StepState;
+    let req: StepRequest | null = null;
     try {
-      const req = await queueStep(env, run, step, work);
+      req = await queueStep(env, run, step, work);
       state = req ? await recordStepEnd(env, run, req, await this.dispatcher.dispatch(run, req, this.cancel)) : await env.store.getStep(run.runId, step.name);
     } catch (err) {
-      await env.store.updateStep(run.runId, step.name, { status: 'failed', error: toGyreError(err).message, endedAt: Date.now() }, ['pending', 'queued', 'running']);
-      state = await env.store.getStep(run.runId, step.name);
+      state = await this.recordFailure(step, req, toGyreError(err).message);
     }
     this.running.delete(step.name);
     this.ended(step.name, TERMINAL_STEP_STATUSES.has(state.status) ? state.status : 'failed', state.outputs, state.error);
     this.opts.onStep?.(state);
+  }
+
+  /**
+   * The step could not be executed or its end not recorded (no worker could run it, the dispatcher
+   * closed): it fails with that error, and its queued attempt's tracking run ends FAILED with it
+   * rather than staying SCHEDULED.
+   */
+  private async recordFailure(step: StepDefinition, req: StepRequest | null, error: string): Promise<StepState> {
+    const { env, run } = this;
+    const now = Date.now();
+    if (req) {
+      const end = { runId: run.runId, step: step.name, attempt: req.attempt, trackingRunId: req.trackingRunId, status: 'failed' as const, outputs: [], error, worker: env.worker, startedAt: now, endedAt: now };
+      try {
+        return await recordStepEnd(env, run, req, { kind: 'ended', end });
+      } catch {
+        // The store refused the end as well: the plain update below still fails the step.
+      }
+    }
+    await env.store.updateStep(run.runId, step.name, { status: 'failed', error, endedAt: now }, ['pending', 'queued', 'running']);
+    return env.store.getStep(run.runId, step.name);
   }
 }
