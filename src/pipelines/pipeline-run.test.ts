@@ -75,6 +75,9 @@ describe('running a pipeline in process', () => {
     expect(failed.steps[2]!.error).toBe("upstream step 'train' failed");
     expect(await f.pipelines.logs(failed.runId, 'train')).toContain('diverged: loss is NaN');
     expect((await f.services.tracking.getRun(failed.trackingRunId)).info.status).toBe('FAILED');
+    // The failed step's own tracking run keeps its params, as an MLflow run that failed does.
+    const failedTrain = await f.services.tracking.getRun(failed.steps[1]!.trackingRunId!);
+    expect([failedTrain.info.status, failedTrain.data.params]).toEqual(['FAILED', [{ key: 'lr', value: '0.1' }]]);
 
     calls.length = 0;
     const fixed = await f.pipelines.run(trainPipeline(0.1, false));

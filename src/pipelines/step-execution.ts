@@ -91,13 +91,24 @@ export async function recordStepEnd(env: PipelineEnv, run: PipelineRun, req: Ste
   if (succeeded) tags.push({ key: 'gyre.pipeline.outputs', value: JSON.stringify(end.outputs.map((o) => ({ name: o.name, digest: o.digest }))) });
   const finished: StepFinished = {
     ...end,
-    // Params tracking refuses failed the step on its executor (see executeStep): none are logged then.
-    params: succeeded ? stepParams(stepNamed(run, end.step)) : [],
+    params: loggableParams(stepNamed(run, end.step)),
     tags,
     cache: succeeded ? { pipeline: run.pipeline, step: end.step, cacheKey: req.cacheKey, outputs: end.outputs, trackingRunId: end.trackingRunId, createdAt: end.endedAt } : null,
   };
   if (!(await env.journal.finish(finished))) return env.store.getStep(end.runId, end.step);
   return { ...end, cacheKey: req.cacheKey, cachedFromRunId: null, inputDigests: req.inputDigests };
+}
+
+/**
+ * Params for the tracking run of an ended attempt, whatever its status (MLflow keeps a failed run's
+ * params); none when tracking would refuse them, which failed the step on its executor (executeStep).
+ */
+function loggableParams(step: StepDefinition): Param[] {
+  try {
+    return stepParams(step);
+  } catch {
+    return [];
+  }
 }
 
 /** A step's params as its tracking run records them; checked as tracking checks any logged param. */
