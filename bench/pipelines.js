@@ -130,7 +130,7 @@ async function gyreSide(dir, databaseUrl) {
     for (let i = 0; i < 2; i++) workers.push(await startProcess([GYRE_BIN, '--home', dir, 'worker', '--concurrency', String(WORKER_CONCURRENCY), '--queue-prefix', prefix, '--module', module], env, 'taking steps from'));
     const pipelines = new PipelineService(services, services.pipelineStore, 'bench-coordinator');
     const { pipeline } = await import(pathToFileURL(module).href);
-    dispatcher = await BullmqDispatcher.connect(pipelines.env, REDIS_URL, prefix);
+    dispatcher = await BullmqDispatcher.connect(REDIS_URL, prefix);
     const pass = async () => {
       const r = await pipelines.run(pipeline, { dispatcher, force: true, concurrency: IN_FLIGHT });
       if (r.status !== 'succeeded') throw new Error(`distributed bench pipeline ${r.status}: ${r.error}`);

@@ -50,7 +50,7 @@ export function registerPipelinesCommand(program: Command): void {
     .action(async (file: string, o: { name?: string; force?: boolean; local?: boolean; concurrency: number; json?: boolean }, cmd: Command) =>
       withPipelines(cmd, async (p) => {
         const pipeline = await loadPipelineFile(path.resolve(file), o.name);
-        const dispatcher = o.local ? undefined : await distributedDispatcherFromEnv(p.env);
+        const dispatcher = o.local ? undefined : await distributedDispatcherFromEnv();
         try {
           const result = await p.run(pipeline, {
             force: o.force === true,

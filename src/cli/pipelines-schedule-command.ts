@@ -10,8 +10,8 @@ import type { MissedRunPolicy } from '../pipelines/schedules/schedule-store.js';
 import { distributedDispatcherFromEnv } from '../pipelines/distributed/dispatcher-from-env.js';
 import type { PipelineService } from '../pipelines/pipeline-service.js';
 
-const schedulerOf = (p: PipelineService) => new PipelineScheduler(p, p.services.scheduleStore, { dispatcher: () => distributedDispatcherFromEnv(p.env), onError: (err) => console.error(`scheduled run failed to start: ${(err as Error).message}`) });
-const triggersOf = (p: PipelineService) => new PipelineTriggers(p, p.services.scheduleStore, p.services.eventSources, { dispatcher: () => distributedDispatcherFromEnv(p.env), onError: (err) => console.error(`triggered run failed to start: ${(err as Error).message}`) });
+const schedulerOf = (p: PipelineService) => new PipelineScheduler(p, p.services.scheduleStore, { dispatcher: () => distributedDispatcherFromEnv(), onError: (err) => console.error(`scheduled run failed to start: ${(err as Error).message}`) });
+const triggersOf = (p: PipelineService) => new PipelineTriggers(p, p.services.scheduleStore, p.services.eventSources, { dispatcher: () => distributedDispatcherFromEnv(), onError: (err) => console.error(`triggered run failed to start: ${(err as Error).message}`) });
 
 export function registerPipelineScheduleCommands(pipelines: Command): void {
   const schedule = pipelines.command('schedule').description('cron schedules (fired by `gyre pipelines scheduler`)');

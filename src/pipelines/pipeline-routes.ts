@@ -11,7 +11,7 @@ import { distributedDispatcherFromEnv } from './distributed/dispatcher-from-env.
 export function registerPipelineRoutes(app: FastifyInstance, services: Services): void {
   const pipelines = new PipelineService(services, services.pipelineStore);
   const triggers = new PipelineTriggers(pipelines, services.scheduleStore, services.eventSources, {
-    dispatcher: () => distributedDispatcherFromEnv(pipelines.env),
+    dispatcher: () => distributedDispatcherFromEnv(),
     onError: (err) => app.log.error({ err }, 'pipeline run started by an HTTP trigger failed to run'),
   });
   app.post<{ Params: { name: string } }>('/pipelines/triggers/:name/fire', async (req, reply) => {

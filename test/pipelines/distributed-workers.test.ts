@@ -66,7 +66,7 @@ steps:
 
   it('completes a 20-step fan-out when a worker is SIGKILLed mid-step: the step moves to the other worker, and tracking holds exactly one successful run per step', async () => {
     const pipelines = new PipelineService(services, services.pipelineStore, 'coordinator');
-    const dispatcher = await BullmqDispatcher.connect(pipelines.env, redisUrl!, prefix);
+    const dispatcher = await BullmqDispatcher.connect(redisUrl!, prefix);
     let killed: { step: string; pid: number } | null = null;
     const byPid = new Map(workers.map((w) => [w.pid!, w]));
     // Watch the store for the first step a worker has claimed, and kill that worker.
@@ -112,7 +112,7 @@ steps:
     const file = path.join(project, 'long.yaml');
     fs.writeFileSync(file, 'name: long\nsteps:\n  wait:\n    cmd: sleep 60\n  after:\n    cmd: echo never\n    after: [wait]\n');
     const pipelines = new PipelineService(services, services.pipelineStore, 'coordinator');
-    const dispatcher = await BullmqDispatcher.connect(pipelines.env, redisUrl!, prefix);
+    const dispatcher = await BullmqDispatcher.connect(redisUrl!, prefix);
     try {
       const running = pipelines.run(loadYamlPipeline(file), { dispatcher });
       let runId: string | undefined;

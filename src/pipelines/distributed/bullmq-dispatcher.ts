@@ -15,7 +15,7 @@ import { GyreError } from '../../core/errors.js';
 import { GroupCommit } from '../../core/group-commit.js';
 import type { PipelineRun } from '../entities.js';
 import type { StepDispatcher } from '../pipeline-runner.js';
-import type { PipelineEnv, StepOutcome, StepRequest } from '../step-execution.js';
+import type { StepOutcome, StepRequest } from '../step-execution.js';
 import { redisOptions, STEP_QUEUE } from './redis-connection.js';
 
 export interface StepJobData extends StepRequest {}
@@ -32,14 +32,22 @@ const JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 24 * 3600 },
 };
 
-/** A job whose completion event has not arrived after this long is looked up in Redis. */
+/** A job whose completion event has not arrived after this long is looked up in Redis (and again each period after). */
 const SWEEP_AFTER_MS = 10_000;
+
+export interface DispatcherOptions {
+  /** How long a job's end may go unheard of before Redis is asked about it (default 10 s). */
+  sweepAfterMs?: number;
+}
 
 interface Waiter {
   req: StepRequest;
   resolve(outcome: StepOutcome): void;
   reject(err: Error): void;
+  /** When the job was added, or last found still waiting or running by a sweep. */
   since: number;
+  /** When a sweep first found no job in Redis for this step. */
+  missingSince?: number;
 }
 
 interface NewJob {
@@ -52,20 +60,21 @@ export class BullmqDispatcher implements StepDispatcher {
   private readonly waiting = new Map<string, Waiter>();
   private readonly adds: GroupCommit<NewJob, undefined>;
   private readonly sweep: NodeJS.Timeout;
+  private sweeping = false;
 
   private constructor(
-    private readonly env: PipelineEnv,
     private readonly queue: Queue<StepJobData>,
     private readonly events: QueueEvents,
+    private readonly sweepAfterMs: number,
   ) {
     this.adds = new GroupCommit(async (jobs) => (await queue.addBulk(jobs), jobs.map(() => undefined)), 500);
     events.on('completed', ({ jobId, returnvalue }) => this.completed(jobId, returnvalue));
     events.on('failed', ({ jobId, failedReason }) => this.failed(jobId, failedReason));
-    this.sweep = setInterval(() => void this.sweepStale(), SWEEP_AFTER_MS);
+    this.sweep = setInterval(() => void this.sweepStale(), sweepAfterMs);
     this.sweep.unref();
   }
 
-  static async connect(env: PipelineEnv, url: string, prefix: string): Promise<BullmqDispatcher> {
+  static async connect(url: string, prefix: string, opts: DispatcherOptions = {}): Promise<BullmqDispatcher> {
     const connection = redisOptions(url);
     const queue = new Queue<StepJobData>(STEP_QUEUE, { connection, prefix });
     const events = new QueueEvents(STEP_QUEUE, { connection, prefix });
@@ -75,7 +84,7 @@ export class BullmqDispatcher implements StepDispatcher {
       await Promise.allSettled([queue.close(), events.close()]);
       throw new GyreError('UNAVAILABLE', `Cannot reach Redis at ${url}: ${(err as Error).message}. Start Redis or unset GYRE_REDIS_URL to run steps in process.`, { url });
     }
-    return new BullmqDispatcher(env, queue, events);
+    return new BullmqDispatcher(queue, events, opts.sweepAfterMs ?? SWEEP_AFTER_MS);
   }
 
   async dispatch(run: PipelineRun, req: StepRequest, _cancel: AbortSignal): Promise<StepOutcome> {
@@ -103,8 +112,7 @@ export class BullmqDispatcher implements StepDispatcher {
     if (!w) return;
     this.waiting.delete(jobId);
     if (isOutcome(result, w.req)) w.resolve(result);
-    // A worker of an older Gyre recorded the end itself and returned only the status: the store has it.
-    else this.env.store.getStep(w.req.runId, w.req.step).then((state) => w.resolve({ kind: 'recorded', state }), w.reject);
+    else w.reject(new GyreError('INTERNAL', `Step '${w.req.step}' was run by a worker whose answer this coordinator does not understand (job ${jobId}). Run the same Gyre version on the coordinator and every gyre worker.`, { jobId }));
   }
 
   private failed(jobId: string, reason: string): void {
@@ -114,15 +122,43 @@ export class BullmqDispatcher implements StepDispatcher {
     w.reject(new GyreError('INTERNAL', `Step '${w.req.step}' could not be executed by any worker: ${reason}`, { jobId }));
   }
 
+  /**
+   * Asks Redis about jobs whose end has not been heard of for a while (one sweep at a time). A
+   * job's state says how it ended (its failedReason outlives a retry that then succeeded, so it
+   * cannot tell); a job still waiting or running is asked about again a period later; a job gone
+   * from Redis twice in a row (Redis restarted without persistence, or the job was removed) fails
+   * its step, which a rerun of the pipeline executes again.
+   */
   private async sweepStale(): Promise<void> {
-    const now = Date.now();
-    for (const [jobId, w] of [...this.waiting]) {
-      if (now - w.since < SWEEP_AFTER_MS) continue;
-      const job = await this.queue.getJob(jobId).catch(() => undefined);
-      if (!job?.finishedOn) continue;
-      if (job.failedReason && job.attemptsMade >= (job.opts.attempts ?? 1)) this.failed(jobId, job.failedReason);
-      else if (!job.failedReason) this.completed(jobId, job.returnvalue);
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const now = Date.now();
+      for (const [jobId, w] of [...this.waiting]) {
+        if (now - w.since < this.sweepAfterMs) continue;
+        const job = await this.queue.getJob(jobId).catch(() => null);
+        if (job === null) continue; // Redis did not answer: the next sweep asks again.
+        if (!job) {
+          w.missingSince ??= now;
+          if (now - w.missingSince >= this.sweepAfterMs) this.lost(jobId);
+          continue;
+        }
+        w.missingSince = undefined;
+        const state = await job.getState().catch(() => 'unknown');
+        if (state === 'completed') this.completed(jobId, job.returnvalue);
+        else if (state === 'failed') this.failed(jobId, job.failedReason);
+        else w.since = now;
+      }
+    } finally {
+      this.sweeping = false;
     }
+  }
+
+  private lost(jobId: string): void {
+    const w = this.waiting.get(jobId);
+    if (!w) return;
+    this.waiting.delete(jobId);
+    w.reject(new GyreError('UNAVAILABLE', `Step '${w.req.step}' has no job in Redis any more (job ${jobId}: Redis was restarted without persistence, or the job was removed). Run the pipeline again: steps that finished are taken from the cache.`, { jobId }));
   }
 }
 
