@@ -41,12 +41,22 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Postgres
   const searchPath = schema ? `-c search_path=${quoteIdent(schema)}` : '';
   const pool = new pg.Pool({ connectionString: parsed.toString(), max: poolSize, types, ...(searchPath ? { options: searchPath } : {}) });
   const keyedPool = new pg.Pool({ connectionString: parsed.toString(), max: KEYED_POOL_SIZE, types, options: `${searchPath} -c enable_seqscan=off`.trim() });
-  const client = await pool.connect();
+  // An idle connection the server drops (a restart, pg_terminate_backend) is emitted as 'error' on
+  // its pool, which discards it and connects anew when needed; unheard, the event ends the process.
+  for (const p of [pool, keyedPool]) p.on('error', (err) => console.error(`gyre: PostgreSQL closed an idle connection (${err.message}); a new one is made when needed`));
   try {
-    await applyPostgresMigrations(client, schema);
-  } finally {
-    client.release();
+    const client = await pool.connect();
+    try {
+      await applyPostgresMigrations(client, schema);
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await Promise.allSettled([pool.end(), keyedPool.end()]);
+    throw err;
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, pool, keyedPool, close: async () => void (await Promise.all([db.destroy(), keyedPool.end()])) };
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= Promise.all([db.destroy(), keyedPool.end()]).then(() => undefined));
+  return { db, pool, keyedPool, close };
 }
