@@ -278,10 +278,12 @@ async function withTimeout<T>(step: StepDefinition, cancel: AbortSignal, body: (
   }
 }
 
+/** Waits `ms`, or less if the signal aborts; the listener goes when the wait ends (the signal may be a whole run's). */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const onAbort = () => (clearTimeout(t), resolve());
+    const t = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

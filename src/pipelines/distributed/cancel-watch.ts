@@ -3,6 +3,7 @@
  * is executing (a poll per step would be a database read per step). The watch of a run lives while
  * it has steps here and a little after, so a fan-out's steps arriving one after another share it.
  */
+import { setMaxListeners } from 'node:events';
 import type { PipelineStore } from '../pipeline-store.js';
 
 const POLL_MS = 500;
@@ -25,6 +26,8 @@ export class CancelWatch {
     let w = this.runs.get(runId);
     if (!w) {
       const controller = new AbortController();
+      // Every step of the run running here listens to this one signal: more than Node's default of 10.
+      setMaxListeners(0, controller.signal);
       const timer = setInterval(() => this.poll(runId), POLL_MS);
       timer.unref();
       w = { controller, users: 0, timer, idleSince: null };
