@@ -12,10 +12,9 @@ import type { WriteCounter } from '../write-counter.js';
 import type { PreparedQuery, SqlDatabase } from '../sql-database.js';
 import { newRunRow } from './run-queries.js';
 import { endOpenRuns, insertRunParams, insertRunRows, markRunsRunning, upsertRunTags } from './run-batches.js';
-import { finishStepRows, insertCacheRows, queueStepRows, startStepRows, stepKey } from './step-batches.js';
+import { finishStepRows, insertCacheRows, queueStepRows, startStepRows, stepKey, TRACKING_STATUS } from './step-batches.js';
 import { finishStepsPostgres, queueStepsPostgres } from './step-batches-postgres.js';
 
-const TRACKING_STATUS = { succeeded: 'FINISHED', failed: 'FAILED', cancelled: 'KILLED' } as const;
 
 const toRun = (r: Selectable<PipelineRunsTable>): PipelineRun => ({
   runId: r.run_id,
@@ -220,12 +219,8 @@ export class SqlPipelineStore implements PipelineStore {
     return { pipeline: row.pipeline, step: row.step, cacheKey: row.cache_key, outputs: JSON.parse(row.outputs), trackingRunId: row.tracking_run_id, createdAt: Number(row.created_at) };
   }
 
-  async putCache(e: CacheEntry, db: Kysely<Database> = this.db): Promise<void> {
-    await db
-      .insertInto('pipeline_cache')
-      .values({ pipeline: e.pipeline, step: e.step, cache_key: e.cacheKey, outputs: JSON.stringify(e.outputs), tracking_run_id: e.trackingRunId, created_at: e.createdAt })
-      .onConflict((oc) => oc.columns(['pipeline', 'step', 'cache_key']).doNothing())
-      .execute();
+  async putCache(e: CacheEntry): Promise<void> {
+    await insertCacheRows(this.db, this.dialect, [e]);
   }
 }
 

@@ -15,9 +15,8 @@ import type { StepFinished, StepToQueue } from '../../pipelines/pipeline-store.j
 import { TAG_SUPERSEDED } from '../../pipelines/pipeline-store.js';
 import { TAG_RUN_NAME } from '../../tracking/entities.js';
 import type { PreparedQuery } from '../sql-database.js';
-import { stepKey } from './step-batches.js';
+import { stepKey, TRACKING_STATUS } from './step-batches.js';
 
-const TRACKING_STATUS = { succeeded: 'FINISHED', failed: 'FAILED', cancelled: 'KILLED' } as const;
 
 /** Bumped whenever a statement's text changes: a connection keeps a name's first text for its life. */
 const QUEUE_STATEMENT = 'gyre_pipeline_steps_queue_1';

@@ -61,6 +61,9 @@ export function finishStepRows(db: Db, dialect: Dialect, items: StepFinished[]):
   return updateReturning(db, text, items.flatMap((i) => [i.runId, i.step, i.attempt, i.status, JSON.stringify(i.outputs), i.error, i.worker, i.startedAt, i.endedAt]));
 }
 
+/** A finished step's status as its tracking run's. */
+export const TRACKING_STATUS = { succeeded: 'FINISHED', failed: 'FAILED', cancelled: 'KILLED' } as const;
+
 /** The first entry for a key wins (equal keys mean equal outputs). */
 export async function insertCacheRows(db: Db, dialect: Dialect, entries: CacheEntry[]): Promise<void> {
   const unique = [...new Map(entries.map((e) => [`${e.pipeline}\u0000${e.step}\u0000${e.cacheKey}`, e])).values()];
