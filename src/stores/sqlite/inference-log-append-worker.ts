@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { applyConnectionPragmas } from './sqlite-pragmas.js';
+import { LOG_COLUMN_NAMES, LOG_COLUMNS } from './inference-log-columns.js';
 
 const db = new BetterSqlite3((workerData as { file: string }).file);
 // The same settings as the main connection: a writer waits for the other's commit, and the log's
@@ -18,29 +19,29 @@ const statements = new Map<number, BetterSqlite3.Statement>();
 const insertOf = (rows: number) => {
   let s = statements.get(rows);
   if (!s) {
-    s = db.prepare(`INSERT INTO inference_log (deployment, request_id, ts, model_name, model_version, variant, inputs, inputs_kind, outputs, latency_ms) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+    s = db.prepare(`INSERT INTO inference_log (${LOG_COLUMN_NAMES.join(', ')}) VALUES ${Array.from({ length: rows }, () => `(${LOG_COLUMN_NAMES.map(() => '?').join(', ')})`).join(', ')}`);
     statements.set(rows, s);
   }
   return s;
 };
-/** One record as the appender sends it: the columns in table order, inputs and outputs as JSON text. */
-type Row = unknown[];
 
-const appendAll = db.transaction((rows: Row[]) => {
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-    insertOf(chunk.length).run(chunk.flat());
+/** `values`: the records' columns one after another, LOG_COLUMNS per record, as the appender sends them. */
+const appendAll = db.transaction((values: unknown[]) => {
+  const perStatement = ROWS_PER_STATEMENT * LOG_COLUMNS;
+  for (let i = 0; i < values.length; i += perStatement) {
+    const chunk = i === 0 && values.length <= perStatement ? values : values.slice(i, i + perStatement);
+    insertOf(chunk.length / LOG_COLUMNS).run(chunk);
   }
 });
 
-parentPort!.on('message', (m: { id: number; rows: Row[] } | { close: true }) => {
+parentPort!.on('message', (m: { id: number; values: unknown[] } | { close: true }) => {
   if ('close' in m) {
     db.close();
     parentPort!.close();
     return;
   }
   try {
-    appendAll(m.rows);
+    appendAll(m.values);
     parentPort!.postMessage({ id: m.id });
   } catch (err) {
     parentPort!.postMessage({ id: m.id, error: (err as Error).message });

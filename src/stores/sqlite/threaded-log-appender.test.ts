@@ -1,13 +1,19 @@
 /**
  * The inference log written from a worker thread on SQLite: every record of a deployment that is
- * closed right after serving is on disk, intact, when the store is opened again.
+ * closed right after serving is on disk, intact, when the store is opened again; a batch larger
+ * than one insert statement (50 rows) arrives whole, every column intact.
  */
 import fs from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openServices } from '../../services.js';
 import { resolveConfig } from '../../core/config.js';
 import { tempDir } from '../../test-support/test-databases.js';
 import { linearModel } from '../../test-support/tiny-onnx.js';
+import { openSqlite } from './open-sqlite.js';
+import { ThreadedLogAppender } from './threaded-log-appender.js';
+import { SqlInferenceLogStore } from '../sql/sql-inference-log-store.js';
+import type { InferenceRecord } from '../../serving/inference-log/entities.js';
 
 describe('threaded inference-log appender (SQLite)', () => {
   const home = tempDir('gyre-threaded-log-');
@@ -37,6 +43,35 @@ describe('threaded inference-log appender (SQLite)', () => {
       expect(rows.find((r) => r.requestId === 'r698')!.inputs).toEqual({ x: [698, 0, 0] });
     } finally {
       await again.close();
+    }
+  });
+});
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+describe('threaded inference-log appender, batches', () => {
+  it('writes batches of 1, 50 and 123 records (three statements) with every column intact', async () => {
+    const dir = tempDir('gyre-log-appender-');
+    dirs.push(dir);
+    const file = path.join(dir, 'gyre.db');
+    const { db } = openSqlite(file);
+    const appender = new ThreadedLogAppender(file);
+    try {
+      const record = (i: number): InferenceRecord => ({
+        deployment: 'bikes', requestId: `r-${i}`, timestamp: 1_000 + i, modelName: 'bike-demand', modelVersion: String(1 + (i % 2)), variant: i % 3 === 0 ? 'shadow' : 'primary',
+        inputs: [{ temp: i / 10, season: `s${i % 4}` }], outputs: { predictions: [i * 2] }, latencyMs: i / 100,
+      });
+      const all = Array.from({ length: 174 }, (_, i) => record(i));
+      await appender.append(all.slice(0, 1));
+      await appender.append(all.slice(1, 51));
+      await appender.append(all.slice(51));
+      const read = await new SqlInferenceLogStore(db, 'sqlite').readWindow({ deployment: 'bikes', from: 0, to: 10_000 });
+      const strip = (r: InferenceRecord) => ({ deployment: r.deployment, requestId: r.requestId, timestamp: r.timestamp, modelName: r.modelName, modelVersion: r.modelVersion, variant: r.variant, inputs: r.inputs, outputs: r.outputs, latencyMs: r.latencyMs });
+      expect(read.map(strip).sort((a, b) => a.timestamp - b.timestamp)).toEqual(all.map(strip));
+    } finally {
+      await appender.close();
+      await db.destroy();
     }
   });
 });
