@@ -3,6 +3,7 @@ import { definePipeline, step } from './define-pipeline.js';
 import { pipelineFixture, statuses } from './test-support/pipeline-fixture.js';
 import { GyreError } from '../core/errors.js';
 import type { StepDispatcher } from './pipeline-runner.js';
+import { PipelineService } from './pipeline-service.js';
 import type { PipelineFixture } from './test-support/pipeline-fixture.js';
 
 let f: PipelineFixture;
@@ -96,5 +97,24 @@ describe('retries, timeouts, fan-out/fan-in, conditions, cancellation', () => {
     const tracked = await f.services.tracking.getRun(a.trackingRunId!);
     expect([tracked.info.status, tracked.info.endTime === null]).toEqual(['FAILED', false]);
     expect(tracked.data.params).toEqual([{ key: 'lr', value: '0.1' }]);
+  });
+
+  it('runs a step whose queue write committed but whose reply was lost (the connection dropped after COMMIT), as one run, for one step and for a batch', async () => {
+    // The real store, except that its first queue write commits and then reports a dropped connection.
+    let drops = 0;
+    const store = Object.create(f.services.pipelineStore) as typeof f.services.pipelineStore;
+    store.queueSteps = async (items) => {
+      const written = await f.services.pipelineStore.queueSteps(items);
+      if (drops++ === 0) throw new GyreError('UNAVAILABLE', 'Connection terminated unexpectedly');
+      return written;
+    };
+    const pipelines = new PipelineService(f.services, store, 'test-worker');
+    for (const [name, steps] of [['one', ['a']], ['batch', ['a', 'b', 'c']]] as const) {
+      drops = 0;
+      const r = await pipelines.run(definePipeline({ name, steps: steps.map((s) => step({ name: s, run: () => ({}) })) }));
+      expect([name, r.status, statuses(r)]).toEqual([name, 'succeeded', Object.fromEntries(steps.map((s) => [s, 'succeeded']))]);
+      const children = await f.services.tracking.searchRuns({ experimentIds: [(await f.services.tracking.getRun(r.trackingRunId)).info.experimentId], filter: `tags.mlflow.parentRunId = '${r.trackingRunId}'` });
+      expect([name, children.items.map((c) => `${c.info.runName}:${c.info.status}`).sort()]).toEqual([name, steps.map((s) => `${s}:FINISHED`)]);
+    }
   });
 });

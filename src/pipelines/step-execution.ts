@@ -119,7 +119,19 @@ function stepParams(step: StepDefinition): Param[] {
 /** Coordinator side: queues the step's first attempt. Null when the step was no longer pending. */
 export async function queueStep(env: PipelineEnv, run: PipelineRun, step: StepDefinition, work: StepWork): Promise<StepRequest | null> {
   const item = await queueItem(env, run, step.name, work, 0, null);
-  if (!(await env.journal.queue(item))) return null;
+  let queued = false;
+  let failure: unknown = null;
+  try {
+    queued = await env.journal.queue(item);
+  } catch (err) {
+    failure = err;
+  }
+  // A write whose reply was lost (the connection dropped after COMMIT) did happen: its retry, or
+  // the error, would otherwise fail a step that is queued with this very tracking run.
+  if (!queued && !(await env.store.getStep(run.runId, step.name).then((s) => s.trackingRunId === item.trackingRun.runId, () => false))) {
+    if (failure) throw failure;
+    return null;
+  }
   return { runId: run.runId, step: step.name, ...work, attempt: 1, trackingRunId: item.trackingRun.runId };
 }
 
