@@ -86,7 +86,7 @@ function headline(r) {
         goals,
       };
     case 'pipelines':
-      return { executed_ms_per_step: r.gyre.executed_ms_per_step, cached_ms_per_step: r.gyre.cached_ms_per_step, baseline_ms_per_step: r.baseline.ms_per_step, ratio: r.ratio, distributed: typeof r.distributed === 'object' ? { steps_per_s: r.distributed.gyre.steps_per_s, raw_bullmq_jobs_per_s_bulk_and_each: [r.distributed.baseline.jobs_per_s, r.distributed.baseline_each.jobs_per_s], ratio: r.distributed.ratio, cpu_ms_by_process: r.distributed.gyre.cpu_ms_by_process } : r.distributed, goals };
+      return { executed_ms_per_step: r.gyre.executed_ms_per_step, cached_ms_per_step: r.gyre.cached_ms_per_step, baseline_ms_per_step: r.baseline.ms_per_step, ratio: r.ratio, distributed: typeof r.distributed === 'object' ? { steps_per_s: r.distributed.gyre.steps_per_s, raw_bullmq_jobs_per_s_bulk_and_each: [r.distributed.baseline.jobs_per_s, r.distributed.baseline_each.jobs_per_s], ratio: r.distributed.ratio, ratio_by_round: r.distributed.ratio_by_round, cpu_ms_per_1000_steps: r.distributed.gyre.cpu_ms_per_1000_steps } : r.distributed, goals };
     case 'log-batch':
       return {
         gyre_points_per_s: r.gyre.points_per_s,
