@@ -19,6 +19,13 @@ describe('dynamic batching (real ONNX Runtime)', () => {
     expect(m.batcher!.stats.batches).toBeLessThan(40);
   });
 
+  it('runs requests that arrive in the same turn as one batch: the first does not run alone ahead of the rest', async () => {
+    const m = await OnnxModel.load(linearModel([1, 0, 0], 0), { batching: true });
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => m.infer(request([[i, 0, 0]]), 'lin')));
+    expect(answers.map((a) => a.outputs[0]!.data[0])).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(m.batcher!.stats).toEqual({ requests: 8, batches: 1 });
+  });
+
   it('answers a lone request at once and respects the row limit', async () => {
     const m = await OnnxModel.load(linearModel([1, 0, 0], 0), { batching: true, maxBatchRows: 4 });
     await m.infer(request([[1, 0, 0]]), 'lin');

@@ -1,8 +1,9 @@
 /**
  * Adaptive batching (BentoML's idea, without its fixed wait): while the model is running one batch,
  * requests that arrive queue up; when it finishes, everything queued runs as the next batch. An idle
- * model answers a lone request at once, so batching adds no latency at low load and multiplies
- * throughput at high load (one ORT call per batch instead of per request).
+ * model starts a batch once the event loop has read this turn's other requests (setImmediate, no
+ * timer), so batching adds no latency at low load and multiplies throughput at high load (one ORT
+ * call per batch instead of per request).
  *
  * Requests are merged along the first dimension, so only models whose inputs and outputs all have
  * a free first (batch) dimension are batched; requests with different trailing dims or output
@@ -52,6 +53,7 @@ export class DynamicBatcher {
   private readonly delayMs: number;
   private delayTimer: NodeJS.Timeout | null = null;
   private queuedRows = 0;
+  private drainScheduled = false;
 
   constructor(private readonly run: RunFn, options: BatcherOptions = {}) {
     this.maxRows = options.maxBatchRows ?? 256;
@@ -66,15 +68,21 @@ export class DynamicBatcher {
     return new Promise<Results>((resolve, reject) => {
       this.queue.push({ feeds, outputNames, rows, key, resolve, reject });
       this.queuedRows += rows;
-      if (this.busy) return;
-      if (this.delayMs === 0 || this.queuedRows >= this.maxRows) void this.drain();
-      else if (!this.delayTimer) this.delayTimer = setTimeout(() => void this.drain(), this.delayMs);
+      if (this.busy || this.drainScheduled) return;
+      if (this.queuedRows >= this.maxRows) void this.drain();
+      else if (this.delayMs === 0) {
+        // After this turn's other I/O callbacks: requests read in the same poll phase make one
+        // batch, instead of the first of them running alone and the rest behind it.
+        this.drainScheduled = true;
+        setImmediate(() => void this.drain());
+      } else if (!this.delayTimer) this.delayTimer = setTimeout(() => void this.drain(), this.delayMs);
     });
   }
 
   private async drain(): Promise<void> {
     if (this.delayTimer) clearTimeout(this.delayTimer);
     this.delayTimer = null;
+    this.drainScheduled = false;
     if (this.busy) return;
     this.busy = true;
     try {
