@@ -41,8 +41,7 @@ export class ThreadedLogAppender {
     // One flat array of the rows' columns, inputs and outputs already JSON: cloning strings to the
     // worker costs a quarter of cloning the nested objects (bench/serving.js profile: postMessage
     // was ~5%), and the worker binds slices of it as they are (flattening rows there was 15% of
-    // its CPU). Pushed, not preallocated: a holey array is cloned as a sparse one, key by key
-    // (another 10% of the log thread in a perf profile).
+    // its CPU). Pushed, not preallocated: a holey array is cloned as a sparse one, key by key.
     const values: unknown[] = [];
     for (const r of records) {
       const inputs = storedInputs(r);
