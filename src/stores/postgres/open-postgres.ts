@@ -24,14 +24,14 @@ export interface PostgresHandle {
    * pipeline's step batches), planned with sequential scans off. Their plans are made once per
    * connection (named prepared statements); made while a table is new and small, without
    * statistics, the planner picks a scan of the whole table per batch, and keeps that plan as the
-   * table grows until autovacuum's next ANALYZE: a third of PostgreSQL's CPU per pipeline step in
-   * bench/pipelines.js. Off, the same statements look their rows up in the primary key at any size.
+   * table grows until autovacuum's next ANALYZE: about a quarter of PostgreSQL's CPU per pipeline
+   * step in bench/pipelines.js. Off, the same statements look their rows up in the primary key at any size.
    */
   keyedPool: pg.Pool;
   close(): Promise<void>;
 }
 
-/** Connections in keyedPool: one per group-committed batch kind in flight (queue, start, finish), and one spare. */
+/** Connections in keyedPool: one per prepared batch kind in flight (queue, finish; start marks use the main pool), and spares. */
 const KEYED_POOL_SIZE = 4;
 
 export async function openPostgres(url: string, poolSize = 10): Promise<PostgresHandle> {

@@ -9,7 +9,6 @@ import { Worker } from 'node:worker_threads';
 import { compiledWorker } from '../../core/compiled-worker.js';
 import type { InferenceRecord } from '../../serving/inference-log/entities.js';
 import { storedInputs } from '../../serving/inference-log/logged-inputs.js';
-import { LOG_COLUMNS } from './inference-log-columns.js';
 
 export class ThreadedLogAppender {
   private readonly worker: Worker;
@@ -42,6 +41,7 @@ export class ThreadedLogAppender {
     // worker costs a quarter of cloning the nested objects (bench/serving.js profile: postMessage
     // was ~5%), and the worker binds slices of it as they are (flattening rows there was 15% of
     // its CPU). Pushed, not preallocated: a holey array is cloned as a sparse one, key by key.
+    // The order is inference-log-columns.ts's, which the worker's statement lists.
     const values: unknown[] = [];
     for (const r of records) {
       const inputs = storedInputs(r);
