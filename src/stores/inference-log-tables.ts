@@ -1,19 +1,16 @@
-/** Kysely types of the inference log tables (migrations 0005, 0010, 0011). */
+/** Kysely types of the inference log tables (migrations 0005, 0012). */
 import type { Generated } from 'kysely';
 
-export interface InferenceLogTable {
-  record_id: Generated<number>;
+/** One appended batch of one deployment's records: stores/sql/inference-log-segments.ts. */
+export interface InferenceLogSegmentsTable {
+  segment_id: Generated<number>;
   deployment: string;
-  request_id: string;
-  ts: number;
-  model_name: string;
-  model_version: string;
-  variant: string;
+  ts_min: number;
+  ts_max: number;
+  primary_count: number;
+  shadow_count: number;
+  records: string;
   inputs: string;
-  /** `values`, `oip` or `records` (migration 0011): see serving/inference-log/logged-inputs.ts. */
-  inputs_kind: Generated<string>;
-  outputs: string;
-  latency_ms: number;
 }
 
 export interface InferenceLabelsTable {
@@ -24,6 +21,6 @@ export interface InferenceLabelsTable {
 }
 
 export interface InferenceLogTables {
-  inference_log: InferenceLogTable;
+  inference_log_segments: InferenceLogSegmentsTable;
   inference_labels: InferenceLabelsTable;
 }

@@ -76,6 +76,42 @@ export function inferenceLogStoreContract(name: string, make: () => Promise<Infe
       expect(await f.store.readWindow({ deployment: 'c', from: T0, to: T0 + 10_000, modelVersion: '1' })).toHaveLength(1);
     });
 
+    it('keeps each deployment to its own records when one batch mixes them, and counts a batch that straddles a window edge', async () => {
+      await f.store.append([record('m1', { timestamp: T0 + 100 }), record('m2', { timestamp: T0 + 150 }), record('m1', { timestamp: T0 + 200, variant: 'shadow' }), record('m1', { timestamp: T0 + 300 })]);
+      expect((await f.store.readWindow({ deployment: 'm2', from: T0, to: T0 + 1000 })).map((r) => r.timestamp)).toEqual([T0 + 150]);
+      expect(await f.store.count('m1', T0, T0 + 1000)).toEqual({ primary: 2, shadow: 1 });
+      // The window ends inside the batch: only the records before its end count.
+      expect(await f.store.count('m1', T0 + 150, T0 + 300)).toEqual({ primary: 0, shadow: 1 });
+      expect(await f.store.count('m1', T0 + 301, T0 + 1000)).toEqual({ primary: 0, shadow: 0 });
+    });
+
+    it('applies the limit after the time order and the label filter', async () => {
+      const recs = Array.from({ length: 6 }, (_, i) => record('lim', { timestamp: T0 + 60 - i * 10 }));
+      await f.store.append(recs.slice(0, 3));
+      await f.store.append(recs.slice(3));
+      const first = await f.store.readWindow({ deployment: 'lim', from: T0, to: T0 + 1000, limit: 2 });
+      expect(first.map((r) => r.timestamp)).toEqual([T0 + 10, T0 + 20]);
+      await f.store.putLabels('lim', [{ requestId: recs[0]!.requestId, label: 1 }, { requestId: recs[2]!.requestId, label: 3 }]);
+      const labeled = await f.store.readWindow({ deployment: 'lim', from: T0, to: T0 + 1000, labeledOnly: true, limit: 1 });
+      expect(labeled.map((r) => [r.timestamp, r.label])).toEqual([[T0 + 40, 3]]);
+    });
+
+    it('reads back a batch whose record has a non-finite latency or odd text, the others intact', async () => {
+      await f.store.append([
+        record('odd', { timestamp: T0 + 1, latencyMs: Number.NaN, requestId: 'id "quoted"\n', outputs: { cnt: [1, null] } }),
+        record('odd', { timestamp: T0 + 2, inputs: { s: '\u2028 ] , 😀 ü' }, modelVersion: 'v"2' }),
+        record('odd', { timestamp: T0 + 3, inputs: null, request: { endpoint: 'records', json: '{"records":[{"e":"😀"}]}' } }),
+      ]);
+      const got = await f.store.readWindow({ deployment: 'odd', from: T0, to: T0 + 10 });
+      expect(got.map((r) => [r.requestId, r.latencyMs, r.outputs])).toEqual([
+        ['id "quoted"\n', null, { cnt: [1, null] }],
+        [expect.any(String), 1.25, { cnt: 123.5 }],
+        [expect.any(String), 1.25, { cnt: 123.5 }],
+      ]);
+      expect(got[1]).toMatchObject({ inputs: { s: '\u2028 ] , 😀 ü' }, modelVersion: 'v"2' });
+      expect(got[2]!.inputs).toEqual([{ e: '😀' }]);
+    });
+
     it('the writer samples primary traffic, keeps every shadow record and flushes on close', async () => {
       let i = 0;
       const writer = new InferenceLogWriter(f.store, { sampleRate: 0.5, random: () => (i++ % 2 ? 0.9 : 0.1), flushIntervalMs: 60_000 });

@@ -14,6 +14,7 @@ import { monitoringTables } from './0008-monitoring.js';
 import { retrainingTables } from './0009-retraining.js';
 import { dropInferenceLogRequestIndex } from './0010-inference-log-request-index.js';
 import { inferenceLogInputsKind } from './0011-inference-log-inputs-kind.js';
+import { inferenceLogSegments } from './0012-inference-log-segments.js';
 
 export interface Migration {
   id: string;
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '0009_retraining', sqlite: retrainingTables('sqlite'), postgres: retrainingTables('postgres') },
   { id: '0010_inference_log_request_index', sqlite: dropInferenceLogRequestIndex(), postgres: dropInferenceLogRequestIndex() },
   { id: '0011_inference_log_inputs_kind', sqlite: inferenceLogInputsKind(), postgres: inferenceLogInputsKind() },
+  { id: '0012_inference_log_segments', sqlite: inferenceLogSegments('sqlite'), postgres: inferenceLogSegments('postgres') },
 ];

@@ -1,15 +1,18 @@
 /** InferenceLogStore over Kysely, shared by SQLite and PostgreSQL. */
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { cachedSql, valuesList } from './sql-text.js';
 import type { Dialect } from './sql-text.js';
 import type { Database } from '../schema.js';
 import type { InferenceLogStore } from '../../serving/inference-log/inference-log-store.js';
-import type { InferenceRecord, LabelInput, LabeledRecord, ReadWindowInput, Variant } from '../../serving/inference-log/entities.js';
-import { readInputs, storedInputs } from '../../serving/inference-log/logged-inputs.js';
+import type { InferenceRecord, LabelInput, LabeledRecord, ReadWindowInput } from '../../serving/inference-log/entities.js';
+import { candidatesOfSegment, countSegment, decodeCandidate, SEGMENT_COLUMNS, segmentsOf, segmentValues } from './inference-log-segments.js';
+import type { WindowCandidate } from './inference-log-segments.js';
 
-// Multi-row inserts stay under SQLite's 32k bound parameters (10 columns per row).
+// Multi-row inserts stay under SQLite's 32k bound parameters.
 const ROWS_PER_INSERT = 500;
+/** Request ids per label lookup: one bound array (JSON text for SQLite), not one parameter each. */
+const IDS_PER_LABEL_QUERY = 20_000;
 
 export class SqlInferenceLogStore implements InferenceLogStore {
   constructor(
@@ -19,23 +22,9 @@ export class SqlInferenceLogStore implements InferenceLogStore {
 
   async append(records: InferenceRecord[]): Promise<void> {
     if (records.length === 0) return;
-    // Raw multi-row SQL, text cached per row count: Kysely compiling 500 rows × 9 values per flush
-    // cost more than the insert itself (bench/serving.js, logging on vs off).
-    await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < records.length; i += ROWS_PER_INSERT) {
-        const chunk = records.slice(i, i + ROWS_PER_INSERT);
-        const text = cachedSql(
-          `inference-log:${this.dialect}:${chunk.length}`,
-          () => `INSERT INTO inference_log (deployment, request_id, ts, model_name, model_version, variant, inputs, inputs_kind, outputs, latency_ms) VALUES ${valuesList(this.dialect, chunk.length, 10)}`,
-        );
-        const values: unknown[] = [];
-        for (const r of chunk) {
-          const inputs = storedInputs(r);
-          values.push(r.deployment, r.requestId, r.timestamp, r.modelName, r.modelVersion, r.variant, inputs.text, inputs.kind, JSON.stringify(r.outputs), r.latencyMs);
-        }
-        await trx.executeQuery(CompiledQuery.raw(text, values));
-      }
-    });
+    const segments = segmentsOf(records);
+    const text = cachedSql(`inference-log-segments:${this.dialect}:${segments.length}`, () => `INSERT INTO inference_log_segments (${SEGMENT_COLUMNS}) VALUES ${valuesList(this.dialect, segments.length, 7)}`);
+    await this.db.executeQuery(CompiledQuery.raw(text, segments.flatMap(segmentValues)));
   }
 
   async putLabels(deployment: string, labels: LabelInput[]): Promise<number> {
@@ -61,42 +50,57 @@ export class SqlInferenceLogStore implements InferenceLogStore {
   }
 
   async readWindow(input: ReadWindowInput): Promise<LabeledRecord[]> {
-    let q = this.db
-      .selectFrom('inference_log as l')
-      .leftJoin('inference_labels as b', (j) => j.onRef('b.deployment', '=', 'l.deployment').onRef('b.request_id', '=', 'l.request_id'))
-      .select(['l.deployment', 'l.request_id', 'l.ts', 'l.model_name', 'l.model_version', 'l.variant', 'l.inputs', 'l.inputs_kind', 'l.outputs', 'l.latency_ms', 'b.label', 'b.ts as label_ts'])
-      .where('l.deployment', '=', input.deployment)
-      .where('l.ts', '>=', input.from)
-      .where('l.ts', '<', input.to);
-    if (input.modelVersion !== undefined) q = q.where('l.model_version', '=', input.modelVersion);
-    if (input.variant !== undefined) q = q.where('l.variant', '=', input.variant);
-    if (input.labeledOnly) q = q.where('b.label', 'is not', null);
-    const rows = await q.orderBy('l.ts').orderBy('l.record_id').limit(input.limit ?? 100_000).execute();
-    return rows.map((r) => ({
-      deployment: r.deployment,
-      requestId: r.request_id,
-      timestamp: r.ts,
-      modelName: r.model_name,
-      modelVersion: r.model_version,
-      variant: r.variant as Variant,
-      inputs: readInputs(r.inputs, r.inputs_kind),
-      outputs: JSON.parse(r.outputs),
-      latencyMs: r.latency_ms,
-      label: r.label === null ? null : JSON.parse(r.label),
-      labelTimestamp: r.label_ts ?? null,
-    }));
+    const candidates: WindowCandidate[] = [];
+    for (const seg of await this.segments(input.deployment, input.from, input.to, true)) candidatesOfSegment(input.deployment, seg.records, seg.inputs, input, candidates);
+    // Oldest first; records of equal time in the order they were appended (the sort is stable).
+    candidates.sort((a, b) => a.timestamp - b.timestamp);
+    const limit = input.limit ?? 100_000;
+    // Without a label filter the limit applies first, so only kept records' labels are looked up.
+    const kept = input.labeledOnly ? candidates : candidates.slice(0, limit);
+    const labels = await this.labelsOf(input.deployment, kept.map((c) => c.requestId));
+    const out: LabeledRecord[] = [];
+    for (const c of kept) {
+      const label = labels.get(c.requestId);
+      if (input.labeledOnly && !label) continue;
+      out.push({ ...decodeCandidate(c), label: label ? JSON.parse(label.label) : null, labelTimestamp: label?.ts ?? null });
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   async count(deployment: string, from: number, to: number): Promise<{ primary: number; shadow: number }> {
-    const rows = await this.db
-      .selectFrom('inference_log')
-      .select(['variant', (eb) => eb.fn.countAll<number>().as('n')])
+    const counts = { primary: 0, shadow: 0 };
+    for (const seg of await this.segments(deployment, from, to)) {
+      // A segment wholly inside the window is counted from its row; one across an edge record by record.
+      if (seg.ts_min >= from && seg.ts_max < to) {
+        counts.primary += Number(seg.primary_count);
+        counts.shadow += Number(seg.shadow_count);
+      } else countSegment(seg.records, from, to, counts);
+    }
+    return counts;
+  }
+
+  /** Segments with a record that may fall in [from, to), in append order; their inputs only when asked for. */
+  private segments(deployment: string, from: number, to: number, withInputs = false) {
+    return this.db
+      .selectFrom('inference_log_segments')
+      .select(['ts_min', 'ts_max', 'primary_count', 'shadow_count', 'records', withInputs ? 'inputs' : sql<string>`''`.as('inputs')])
       .where('deployment', '=', deployment)
-      .where('ts', '>=', from)
-      .where('ts', '<', to)
-      .groupBy('variant')
+      .where('ts_max', '>=', from)
+      .where('ts_min', '<', to)
+      .orderBy('segment_id')
       .execute();
-    const by = new Map(rows.map((r) => [r.variant, Number(r.n)]));
-    return { primary: by.get('primary') ?? 0, shadow: by.get('shadow') ?? 0 };
+  }
+
+  private async labelsOf(deployment: string, requestIds: string[]): Promise<Map<string, { label: string; ts: number }>> {
+    const labels = new Map<string, { label: string; ts: number }>();
+    for (let i = 0; i < requestIds.length; i += IDS_PER_LABEL_QUERY) {
+      const ids = requestIds.slice(i, i + IDS_PER_LABEL_QUERY);
+      const among = this.dialect === 'postgres' ? sql<boolean>`request_id = ANY(${ids}::text[])` : sql<boolean>`request_id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+      const rows = await this.db.selectFrom('inference_labels').select(['request_id', 'label', 'ts']).where('deployment', '=', deployment).where(among).execute();
+      for (const r of rows) labels.set(r.request_id, { label: r.label, ts: r.ts });
+    }
+    return labels;
   }
 }
+

@@ -3,12 +3,12 @@
  * two connections share the file; they are on different threads, so a writer waiting for the other
  * never blocks the thread it waits for — unlike two connections on one event loop, docs/decisions.md).
  * Measured: the log's inserts were ~18 % of the serving process's busy CPU (bench/serving.js
- * profile). The main thread only hands the records over.
+ * profile). The main thread only encodes the records' segments and hands them over.
  */
 import { Worker } from 'node:worker_threads';
 import { compiledWorker } from '../../core/compiled-worker.js';
 import type { InferenceRecord } from '../../serving/inference-log/entities.js';
-import { storedInputs } from '../../serving/inference-log/logged-inputs.js';
+import { segmentsOf, segmentValues } from '../sql/inference-log-segments.js';
 
 export class ThreadedLogAppender {
   private readonly worker: Worker;
@@ -37,19 +37,13 @@ export class ThreadedLogAppender {
     const id = this.nextId++;
     // Referenced while a batch is in flight: a process that is closing must wait for its records.
     this.worker.ref();
-    // One flat array of the rows' columns, inputs and outputs already JSON: cloning strings to the
-    // worker costs a quarter of cloning the nested objects (bench/serving.js profile: postMessage
-    // was ~5%), and the worker binds slices of it as they are (flattening rows there was 15% of
-    // its CPU). Pushed, not preallocated: a holey array is cloned as a sparse one, key by key.
-    // The order is inference-log-columns.ts's, which the worker's statement lists.
-    const values: unknown[] = [];
-    for (const r of records) {
-      const inputs = storedInputs(r);
-      values.push(r.deployment, r.requestId, r.timestamp, r.modelName, r.modelVersion, r.variant, inputs.text, inputs.kind, JSON.stringify(r.outputs), r.latencyMs);
-    }
+    // The segments are built here and handed over as a few strings: cloning one long string to the
+    // worker is a copy, where cloning the records' fields cost the log thread ~1 µs a record to read
+    // back (perf profile of bench/serving.js).
+    const rows = segmentsOf(records).flatMap(segmentValues);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, values });
+      this.worker.postMessage({ id, rows });
     });
   }
 
