@@ -1,13 +1,13 @@
 /**
  * Worker-thread side of the threaded inference-log appender: its own better-sqlite3 connection to
  * the same WAL database file, so the appends run beside the event loop that answers predictions.
- * A batch arrives as its segments' values (inference-log-segments.ts), one segment after
- * another, and is written in one transaction.
+ * A batch arrives as its records' flat values and is written as its segments
+ * (inference-log-segments.ts), in one transaction.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { applyConnectionPragmas } from './sqlite-pragmas.js';
-import { SEGMENT_COLUMNS } from '../sql/inference-log-segments.js';
+import { SEGMENT_COLUMNS, segmentsOfValues, segmentValues } from '../sql/inference-log-segments.js';
 
 const db = new BetterSqlite3((workerData as { file: string }).file);
 // The same settings as the main connection: a writer waits for the other's commit, and the log's
@@ -15,19 +15,18 @@ const db = new BetterSqlite3((workerData as { file: string }).file);
 applyConnectionPragmas(db);
 const insert = db.prepare(`INSERT INTO inference_log_segments (${SEGMENT_COLUMNS}) VALUES (${SEGMENT_COLUMNS.split(',').map(() => '?').join(', ')})`);
 
-const WIDTH = SEGMENT_COLUMNS.split(',').length;
-const appendAll = db.transaction((rows: unknown[]) => {
-  for (let i = 0; i < rows.length; i += WIDTH) insert.run(rows.slice(i, i + WIDTH));
+const appendAll = db.transaction((values: unknown[]) => {
+  for (const segment of segmentsOfValues(values)) insert.run(segmentValues(segment));
 });
 
-parentPort!.on('message', (m: { id: number; rows: unknown[] } | { close: true }) => {
+parentPort!.on('message', (m: { id: number; values: unknown[] } | { close: true }) => {
   if ('close' in m) {
     db.close();
     parentPort!.close();
     return;
   }
   try {
-    appendAll(m.rows);
+    appendAll(m.values);
     parentPort!.postMessage({ id: m.id });
   } catch (err) {
     parentPort!.postMessage({ id: m.id, error: (err as Error).message });

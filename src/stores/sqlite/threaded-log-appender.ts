@@ -3,12 +3,12 @@
  * two connections share the file; they are on different threads, so a writer waiting for the other
  * never blocks the thread it waits for — unlike two connections on one event loop, docs/decisions.md).
  * Measured: the log's inserts were ~18 % of the serving process's busy CPU (bench/serving.js
- * profile). The main thread only encodes the records' segments and hands them over.
+ * profile). The main thread only hands the records' values over.
  */
 import { Worker } from 'node:worker_threads';
 import { compiledWorker } from '../../core/compiled-worker.js';
 import type { InferenceRecord } from '../../serving/inference-log/entities.js';
-import { segmentsOf, segmentValues } from '../sql/inference-log-segments.js';
+import { flatRecordValues } from '../sql/inference-log-segments.js';
 
 export class ThreadedLogAppender {
   private readonly worker: Worker;
@@ -37,13 +37,11 @@ export class ThreadedLogAppender {
     const id = this.nextId++;
     // Referenced while a batch is in flight: a process that is closing must wait for its records.
     this.worker.ref();
-    // The segments are built here and handed over as a few strings: cloning one long string to the
-    // worker is a copy, where cloning the records' fields cost the log thread ~1 µs a record to read
-    // back (perf profile of bench/serving.js).
-    const rows = segmentsOf(records).flatMap(segmentValues);
+    // Flat values, not the records, and the segments built by the worker: see flatRecordValues.
+    const values = flatRecordValues(records);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, rows });
+      this.worker.postMessage({ id, values });
     });
   }
 
