@@ -106,6 +106,19 @@ export function pipelineStoreContract(name: string, make: () => Promise<Pipeline
       expect(await f.store.finishSteps([failure])).toEqual([false]);
     });
 
+    it('tells apart two items of one batch for the same step: only the attempt that applied is reported applied', async () => {
+      await f.store.createRun(run('q4'), [pending('a')]);
+      const results = await f.store.queueSteps([toQueue('q4', 'a', 'tq4-one'), toQueue('q4', 'a', 'tq4-two')]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const winner = results[0] ? 'tq4-one' : 'tq4-two';
+      expect((await f.store.getStep('q4', 'a')).trackingRunId).toBe(winner);
+      await expect(f.tracking.getRun(winner === 'tq4-one' ? 'tq4-two' : 'tq4-one')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      // Two ends of attempt 1 in one batch: only the one of the attempt's own tracking run applies.
+      const stranger = { ...finished('q4', 'a', winner === 'tq4-one' ? 'tq4-two' : 'tq4-one', 1), error: 'not mine' };
+      expect(await f.store.finishSteps([stranger, finished('q4', 'a', winner, 1)])).toEqual([false, true]);
+      expect(await f.store.getStep('q4', 'a')).toMatchObject({ status: 'succeeded', error: null });
+    });
+
     it('ends a run once; cancelling an ended run is INVALID_STATE', async () => {
       await f.store.createRun(run('r3'), []);
       expect(await f.store.isCancelRequested('r3')).toBe(false);

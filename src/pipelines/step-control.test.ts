@@ -4,6 +4,7 @@ import { pipelineFixture, statuses } from './test-support/pipeline-fixture.js';
 import { GyreError } from '../core/errors.js';
 import type { StepDispatcher } from './pipeline-runner.js';
 import { PipelineService } from './pipeline-service.js';
+import { executeStep } from './step-execution.js';
 import type { PipelineFixture } from './test-support/pipeline-fixture.js';
 
 let f: PipelineFixture;
@@ -116,5 +117,26 @@ describe('retries, timeouts, fan-out/fan-in, conditions, cancellation', () => {
       const children = await f.services.tracking.searchRuns({ experimentIds: [(await f.services.tracking.getRun(r.trackingRunId)).info.experimentId], filter: `tags.mlflow.parentRunId = '${r.trackingRunId}'` });
       expect([name, children.items.map((c) => `${c.info.runName}:${c.info.status}`).sort()]).toEqual([name, steps.map((s) => `${s}:FINISHED`)]);
     }
+  });
+
+  it('a redelivered step whose re-queue committed but whose reply was lost runs as that attempt, not as another redelivery', async () => {
+    // The worker's store commits its first queue write (the redelivery's new attempt) and then reports a dropped connection.
+    let drops = 0;
+    const store = Object.create(f.services.pipelineStore) as typeof f.services.pipelineStore;
+    store.queueSteps = async (items) => {
+      const written = await f.services.pipelineStore.queueSteps(items);
+      if (drops++ === 0) throw new GyreError('UNAVAILABLE', 'Connection terminated unexpectedly');
+      return written;
+    };
+    const pipeline = definePipeline({ name: 'redelivered', steps: [step({ name: 'a', run: () => ({}) })] });
+    const worker = new PipelineService(f.services, store, 'test-worker');
+    worker.register(pipeline);
+    // Every job arrives as a redelivery, as BullMQ hands out a job whose first worker died.
+    const dispatcher: StepDispatcher = { dispatch: (run, req, cancel) => executeStep(worker.env, run, req, cancel, true), close: async () => {} };
+    const r = await f.pipelines.run(pipeline, { dispatcher });
+    expect([r.status, r.steps[0]!.attempt, r.error]).toEqual(['succeeded', 2, null]);
+    const experimentId = (await f.services.tracking.getRun(r.trackingRunId)).info.experimentId;
+    const children = await f.services.tracking.searchRuns({ experimentIds: [experimentId], filter: `tags.mlflow.parentRunId = '${r.trackingRunId}'` });
+    expect(children.items.map((c) => c.info.status).sort()).toEqual(['FINISHED', 'KILLED']);
   });
 });

@@ -119,20 +119,25 @@ function stepParams(step: StepDefinition): Param[] {
 /** Coordinator side: queues the step's first attempt. Null when the step was no longer pending. */
 export async function queueStep(env: PipelineEnv, run: PipelineRun, step: StepDefinition, work: StepWork): Promise<StepRequest | null> {
   const item = await queueItem(env, run, step.name, work, 0, null);
-  let queued = false;
+  if (!(await queueConfirmed(env, item))) return null;
+  return { runId: run.runId, step: step.name, ...work, attempt: 1, trackingRunId: item.trackingRun.runId };
+}
+
+/**
+ * Queues an attempt; true when it is queued. A write whose reply was lost (the connection dropped
+ * after COMMIT) did happen: its error, or a retry's refusal, would otherwise fail — or, on a
+ * worker, redeliver — a step that is queued with this very tracking run, so the step is read back.
+ */
+async function queueConfirmed(env: PipelineEnv, item: StepToQueue): Promise<boolean> {
   let failure: unknown = null;
   try {
-    queued = await env.journal.queue(item);
+    if (await env.journal.queue(item)) return true;
   } catch (err) {
     failure = err;
   }
-  // A write whose reply was lost (the connection dropped after COMMIT) did happen: its retry, or
-  // the error, would otherwise fail a step that is queued with this very tracking run.
-  if (!queued && !(await env.store.getStep(run.runId, step.name).then((s) => s.trackingRunId === item.trackingRun.runId, () => false))) {
-    if (failure) throw failure;
-    return null;
-  }
-  return { runId: run.runId, step: step.name, ...work, attempt: 1, trackingRunId: item.trackingRun.runId };
+  if (await env.store.getStep(item.runId, item.step).then((s) => s.trackingRunId === item.trackingRun.runId, () => false)) return true;
+  if (failure) throw failure;
+  return false;
 }
 
 async function queueItem(env: PipelineEnv, run: PipelineRun, step: string, work: StepWork, fromAttempt: number, supersedes: string | null): Promise<StepToQueue> {
@@ -173,7 +178,7 @@ export async function executeStep(env: PipelineEnv, run: PipelineRun, req: StepR
     const previous = await env.store.getStep(run.runId, step.name);
     if (TERMINAL_STEP_STATUSES.has(previous.status)) return { kind: 'recorded', state: previous };
     const item = await queueItem(env, run, step.name, req, previous.attempt, previous.trackingRunId);
-    if (!(await env.journal.queue(item))) return { kind: 'recorded', state: await env.store.getStep(run.runId, step.name) };
+    if (!(await queueConfirmed(env, item))) return { kind: 'recorded', state: await env.store.getStep(run.runId, step.name) };
     attempt = previous.attempt + 1;
     trackingRunId = item.trackingRun.runId;
   }

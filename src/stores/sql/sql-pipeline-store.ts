@@ -12,7 +12,7 @@ import type { WriteCounter } from '../write-counter.js';
 import type { PreparedQuery, SqlDatabase } from '../sql-database.js';
 import { newRunRow } from './run-queries.js';
 import { endOpenRuns, insertRunParams, insertRunRows, markRunsRunning, upsertRunTags } from './run-batches.js';
-import { finishStepRows, insertCacheRows, queueStepRows, startStepRows, stepKey, TRACKING_STATUS } from './step-batches.js';
+import { finishStepRows, insertCacheRows, queueStepRows, startStepRows, TRACKING_STATUS } from './step-batches.js';
 import { finishStepsPostgres, queueStepsPostgres } from './step-batches-postgres.js';
 
 
@@ -165,12 +165,12 @@ export class SqlPipelineStore implements PipelineStore {
     if (this.prepared) {
       const prepared = this.prepared;
       const queued = await this.writes.around(() => queueStepsPostgres(prepared, items, Date.now()));
-      return items.map((i) => queued.has(stepKey(i.runId, i.step)));
+      return items.map((i) => queued.has(i.trackingRun.runId));
     }
     return this.writes.around(() =>
       this.db.transaction().execute(async (trx) => {
         const queued = await queueStepRows(trx, this.dialect, items);
-        const won = items.filter((i) => queued.has(stepKey(i.runId, i.step)));
+        const won = items.filter((i) => queued.has(i.trackingRun.runId));
         const runs = won.map((i) => newRunRow(i.trackingRun, i.trackingRun.runId, i.trackingRun, i.trackingRun.runName, 'SCHEDULED'));
         await insertRunRows(trx, this.dialect, runs.map((r) => r.row));
         const superseded = won.flatMap((i) => (i.supersedes ? [i.supersedes] : []));
@@ -179,7 +179,7 @@ export class SqlPipelineStore implements PipelineStore {
           ...runs.flatMap((r) => r.tags.map((t) => ({ runId: r.row.run_uuid, ...t }))),
           ...superseded.map((runId) => ({ runId, key: TAG_SUPERSEDED, value: 'true' })),
         ]);
-        return items.map((i) => queued.has(stepKey(i.runId, i.step)));
+        return items.map((i) => queued.has(i.trackingRun.runId));
       }),
     );
   }
@@ -198,14 +198,20 @@ export class SqlPipelineStore implements PipelineStore {
     if (this.prepared) {
       const prepared = this.prepared;
       const finished = await this.writes.around(() => finishStepsPostgres(prepared, items));
-      return items.map((i) => finished.has(stepKey(i.runId, i.step)));
+      return items.map((i) => finished.has(i.trackingRunId));
     }
     return this.writes.around(() =>
       this.db.transaction().execute(async (trx) => {
         const finished = await finishStepRows(trx, this.dialect, items);
-        const won = (i: StepFinished) => finished.has(stepKey(i.runId, i.step));
+        const won = (i: StepFinished) => finished.has(i.trackingRunId);
         await endOpenRuns(trx, this.dialect, items.map((i) => ({ runId: i.trackingRunId, status: won(i) ? TRACKING_STATUS[i.status] : 'KILLED', endTime: i.endedAt })));
-        await upsertRunTags(trx, this.dialect, items.flatMap((i) => (won(i) ? i.tags : [{ key: TAG_SUPERSEDED, value: 'true' }]).map((t) => ({ runId: i.trackingRunId, ...t }))));
+        // A late end is marked on its tracking run, if that run exists: one stray item must not fail the whole batch.
+        const late = items.filter((i) => !won(i)).map((i) => i.trackingRunId);
+        const lateRuns = late.length === 0 ? [] : (await trx.selectFrom('runs').select('run_uuid').where('run_uuid', 'in', late).execute()).map((r) => r.run_uuid);
+        await upsertRunTags(trx, this.dialect, [
+          ...items.filter(won).flatMap((i) => i.tags.map((t) => ({ runId: i.trackingRunId, ...t }))),
+          ...lateRuns.map((runId) => ({ runId, key: TAG_SUPERSEDED, value: 'true' })),
+        ]);
         await insertRunParams(trx, this.dialect, items.filter(won).flatMap((i) => i.params.map((p) => ({ runId: i.trackingRunId, ...p }))));
         await insertCacheRows(trx, this.dialect, items.filter(won).flatMap((i) => (i.cache ? [i.cache] : [])));
         return items.map(won);

@@ -15,12 +15,12 @@ import type { StepFinished, StepToQueue } from '../../pipelines/pipeline-store.j
 import { TAG_SUPERSEDED } from '../../pipelines/pipeline-store.js';
 import { TAG_RUN_NAME } from '../../tracking/entities.js';
 import type { PreparedQuery } from '../sql-database.js';
-import { stepKey, TRACKING_STATUS } from './step-batches.js';
+import { TRACKING_STATUS } from './step-batches.js';
 
 
 /** Bumped whenever a statement's text changes: a connection keeps a name's first text for its life. */
-const QUEUE_STATEMENT = 'gyre_pipeline_steps_queue_1';
-const FINISH_STATEMENT = 'gyre_pipeline_steps_finish_1';
+const QUEUE_STATEMENT = 'gyre_pipeline_steps_queue_2';
+const FINISH_STATEMENT = 'gyre_pipeline_steps_finish_2';
 
 const QUEUE_SQL = `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::bigint[], $10::text[], $11::text[])
     AS t(run_id, step, from_attempt, cache_key, input_digests, tracking_run_id, experiment_id, run_name, start_time, artifact_uri, supersedes)),
@@ -35,27 +35,28 @@ const QUEUE_SQL = `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::i
     SELECT t.run_uuid, t.key, t.value FROM unnest($13::text[], $14::text[], $15::text[]) AS t(run_uuid, key, value) JOIN queued q ON q.new_run = t.run_uuid
     UNION ALL SELECT q.supersedes, '${TAG_SUPERSEDED}', 'true' FROM queued q WHERE q.supersedes IS NOT NULL
     ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value)
-SELECT run_id, step FROM queued`;
+SELECT new_run AS tracking_run_id FROM queued`;
 
 const FINISH_SQL = `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::text[], $11::text[])
     AS t(run_id, step, attempt, status, outputs, error, worker, started_at, ended_at, tracking_run_id, tracking_status)),
   done AS (UPDATE pipeline_steps s SET status = v.status, outputs = v.outputs, error = v.error, worker = v.worker, started_at = v.started_at, ended_at = v.ended_at
-    FROM v WHERE s.run_id = v.run_id AND s.step = v.step AND s.attempt = v.attempt AND s.status IN ('queued', 'running')
+    FROM v WHERE s.run_id = v.run_id AND s.step = v.step AND s.attempt = v.attempt AND s.tracking_run_id = v.tracking_run_id AND s.status IN ('queued', 'running')
     RETURNING s.run_id, s.step, v.tracking_run_id),
   ended AS (UPDATE runs r SET status = CASE WHEN d.tracking_run_id IS NULL THEN 'KILLED' ELSE v.tracking_status END, end_time = v.ended_at
     FROM v LEFT JOIN done d ON d.tracking_run_id = v.tracking_run_id WHERE r.run_uuid = v.tracking_run_id AND r.status IN ('RUNNING', 'SCHEDULED')),
   kv AS (SELECT * FROM unnest($12::text[], $13::text[], $14::text[], $15::text[]) AS t(kind, run_uuid, key, value)),
   tags_in AS (INSERT INTO tags (run_uuid, key, value)
     SELECT kv.run_uuid, kv.key, kv.value FROM kv JOIN done d ON d.tracking_run_id = kv.run_uuid WHERE kv.kind = 't'
-    UNION ALL SELECT v.tracking_run_id, '${TAG_SUPERSEDED}', 'true' FROM v WHERE NOT EXISTS (SELECT 1 FROM done d WHERE d.tracking_run_id = v.tracking_run_id)
+    UNION ALL SELECT v.tracking_run_id, '${TAG_SUPERSEDED}', 'true' FROM v
+      WHERE NOT EXISTS (SELECT 1 FROM done d WHERE d.tracking_run_id = v.tracking_run_id) AND EXISTS (SELECT 1 FROM runs r WHERE r.run_uuid = v.tracking_run_id)
     ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value),
   params_in AS (INSERT INTO params (run_uuid, key, value)
     SELECT kv.run_uuid, kv.key, kv.value FROM kv JOIN done d ON d.tracking_run_id = kv.run_uuid WHERE kv.kind = 'p' ON CONFLICT DO NOTHING),
   cache_in AS (INSERT INTO pipeline_cache (pipeline, step, cache_key, outputs, tracking_run_id, created_at)
     SELECT c.pipeline, c.step, c.cache_key, c.outputs, c.tracking_run_id, c.created_at
-    FROM unnest($16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::bigint[]) AS c(run_id, for_step, pipeline, step, cache_key, outputs, tracking_run_id, created_at)
-    JOIN done d ON d.run_id = c.run_id AND d.step = c.for_step ON CONFLICT DO NOTHING)
-SELECT run_id, step FROM done`;
+    FROM unnest($16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::bigint[]) AS c(for_run, for_step, pipeline, step, cache_key, outputs, tracking_run_id, created_at)
+    JOIN done d ON d.tracking_run_id = c.for_run ON CONFLICT DO NOTHING)
+SELECT tracking_run_id FROM done`;
 
 /** Columns of rows, for unnest: `columns(rows, 3)` → three arrays. */
 function columns(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
@@ -64,9 +65,10 @@ function columns(rows: readonly (readonly unknown[])[], width: number): unknown[
   return out;
 }
 
+/** The tracking runs of the attempts a statement applied to (see step-batches.ts updateReturning). */
 async function stepsReturned(query: PreparedQuery, name: string, text: string, values: unknown[]): Promise<Set<string>> {
-  const rows = await query<{ run_id: string; step: string }>(name, text, values);
-  return new Set(rows.map((row) => stepKey(row.run_id, row.step)));
+  const rows = await query<{ tracking_run_id: string }>(name, text, values);
+  return new Set(rows.map((row) => row.tracking_run_id));
 }
 
 export function queueStepsPostgres(query: PreparedQuery, items: StepToQueue[], now: number): Promise<Set<string>> {
@@ -90,7 +92,7 @@ export function finishStepsPostgres(query: PreparedQuery, items: StepFinished[])
       ]),
     ).values(),
   ];
-  // Joined to the steps by (run, step): an entry is indexed only for an item that won its step.
-  const caches = items.flatMap((i) => (i.cache ? [[i.runId, i.step, i.cache.pipeline, i.cache.step, i.cache.cacheKey, JSON.stringify(i.cache.outputs), i.cache.trackingRunId, i.cache.createdAt]] : []));
+  // Joined by the item's tracking run: an entry is indexed only for an attempt that applied.
+  const caches = items.flatMap((i) => (i.cache ? [[i.trackingRunId, i.step, i.cache.pipeline, i.cache.step, i.cache.cacheKey, JSON.stringify(i.cache.outputs), i.cache.trackingRunId, i.cache.createdAt]] : []));
   return stepsReturned(query, FINISH_STATEMENT, FINISH_SQL, [...columns(steps, 11), ...columns(kv, 4), ...columns(caches, 8)]);
 }

@@ -14,14 +14,15 @@ import type { Dialect } from './sql-text.js';
 
 type Db = Kysely<Database>;
 
-/** `run_id` + NUL + `step`: how the batches below identify a step among their RETURNING rows. */
-export const stepKey = (runId: string, step: string) => `${runId}\u0000${step}`;
-
 const matchesAttempt = `pipeline_steps.run_id = v.column1 AND pipeline_steps.step = v.column2 AND pipeline_steps.attempt = CAST(v.column3 AS INTEGER)`;
 
+/**
+ * The tracking runs of the attempts an update applied to. An attempt is told by its tracking run,
+ * not by (run, step): two items for one step in a batch cannot both be reported applied.
+ */
 async function updateReturning(db: Db, text: string, values: unknown[]): Promise<Set<string>> {
-  const r = await db.executeQuery<{ run_id: string; step: string }>(CompiledQuery.raw(text, values));
-  return new Set(r.rows.map((row) => stepKey(row.run_id, row.step)));
+  const r = await db.executeQuery<{ tracking_run_id: string }>(CompiledQuery.raw(text, values));
+  return new Set(r.rows.map((row) => row.tracking_run_id));
 }
 
 export function queueStepRows(db: Db, dialect: Dialect, items: StepToQueue[]): Promise<Set<string>> {
@@ -31,7 +32,7 @@ export function queueStepRows(db: Db, dialect: Dialect, items: StepToQueue[]): P
       `UPDATE pipeline_steps SET status = 'queued', attempt = CAST(v.column3 AS INTEGER) + 1, cache_key = v.column4, input_digests = v.column5, ` +
       `tracking_run_id = v.column6, worker = NULL, error = NULL, started_at = NULL, ended_at = NULL ` +
       `FROM (VALUES ${valuesList(dialect, items.length, 6)}) AS v ` +
-      `WHERE ${matchesAttempt} AND pipeline_steps.status IN ('pending', 'queued', 'running') RETURNING run_id, step`,
+      `WHERE ${matchesAttempt} AND pipeline_steps.status IN ('pending', 'queued', 'running') RETURNING tracking_run_id`,
   );
   return updateReturning(db, text, items.flatMap((i) => [i.runId, i.step, i.fromAttempt, i.cacheKey, JSON.stringify(i.inputDigests), i.trackingRun.runId]));
 }
@@ -55,10 +56,10 @@ export function finishStepRows(db: Db, dialect: Dialect, items: StepFinished[]):
     () =>
       `UPDATE pipeline_steps SET status = v.column4, outputs = v.column5, error = v.column6, worker = v.column7, ` +
       `started_at = CAST(v.column8 AS BIGINT), ended_at = CAST(v.column9 AS BIGINT) ` +
-      `FROM (VALUES ${valuesList(dialect, items.length, 9)}) AS v ` +
-      `WHERE ${matchesAttempt} AND pipeline_steps.status IN ('queued', 'running') RETURNING run_id, step`,
+      `FROM (VALUES ${valuesList(dialect, items.length, 10)}) AS v ` +
+      `WHERE ${matchesAttempt} AND pipeline_steps.tracking_run_id = v.column10 AND pipeline_steps.status IN ('queued', 'running') RETURNING tracking_run_id`,
   );
-  return updateReturning(db, text, items.flatMap((i) => [i.runId, i.step, i.attempt, i.status, JSON.stringify(i.outputs), i.error, i.worker, i.startedAt, i.endedAt]));
+  return updateReturning(db, text, items.flatMap((i) => [i.runId, i.step, i.attempt, i.status, JSON.stringify(i.outputs), i.error, i.worker, i.startedAt, i.endedAt, i.trackingRunId]));
 }
 
 /** A finished step's status as its tracking run's. */
