@@ -92,7 +92,7 @@ export interface PipelineStore {
   /** Queued attempts become `running` on their worker, their tracking runs RUNNING; attempts that moved on are left alone. */
   startSteps(items: StepStarted[]): Promise<void>;
   /**
-   * Per item, by compare-and-set on the attempt (queued or running): the step takes its final
+   * Per item, by compare-and-set on the attempt and its tracking run (queued or running): the step takes its final
    * status, its tracking run ends (FINISHED, FAILED, KILLED) with the item's params and tags, and a
    * success is indexed in the cache — one transaction for all items, so a step never succeeds
    * without its cache entry. Where a newer attempt has taken the step, the item's tracking run is

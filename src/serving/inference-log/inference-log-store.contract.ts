@@ -112,6 +112,15 @@ export function inferenceLogStoreContract(name: string, make: () => Promise<Infe
       expect(got[2]!.inputs).toEqual([{ e: '😀' }]);
     });
 
+    it('reads a window anywhere in the log, from a batch whose records span hours', async () => {
+      const h = 3_600_000;
+      await f.store.append([record('span', { timestamp: T0 }), record('span', { timestamp: T0 + 2 * h }), record('span', { timestamp: T0 + 5 * h, variant: 'shadow' }), record('span', { timestamp: T0 + 2 * h + 1 })]);
+      expect((await f.store.readWindow({ deployment: 'span', from: T0 + h, to: T0 + 3 * h })).map((r) => r.timestamp - T0)).toEqual([2 * h, 2 * h + 1]);
+      expect(await f.store.count('span', T0 + 1, T0 + 6 * h)).toEqual({ primary: 2, shadow: 1 });
+      expect(await f.store.readWindow({ deployment: 'span', from: T0, to: T0 + 6 * h, limit: 0 })).toEqual([]);
+      expect(await f.store.readWindow({ deployment: 'span', from: T0, to: T0 + 6 * h, limit: 0, labeledOnly: true })).toEqual([]);
+    });
+
     it('the writer samples primary traffic, keeps every shadow record and flushes on close', async () => {
       let i = 0;
       const writer = new InferenceLogWriter(f.store, { sampleRate: 0.5, random: () => (i++ % 2 ? 0.9 : 0.1), flushIntervalMs: 60_000 });

@@ -15,7 +15,7 @@
  * row layout was). A null length means the rest of the column: one-record segments made by the
  * migration, where SQL counts characters, not UTF-16 units.
  */
-import type { InferenceRecord, Variant } from '../../serving/inference-log/entities.js';
+import type { InferenceRecord, LabeledRecord, Variant } from '../../serving/inference-log/entities.js';
 import { readInputs, storedInputs } from '../../serving/inference-log/logged-inputs.js';
 
 export interface SegmentRow {
@@ -44,26 +44,59 @@ export function flatRecordValues(records: readonly InferenceRecord[]): unknown[]
   const values: unknown[] = [];
   for (const r of records) {
     const { kind, text = 'null' } = storedInputs(r);
-    values.push(r.deployment, r.requestId, r.timestamp, r.modelName, r.modelVersion, r.variant, kind, r.latencyMs, text, JSON.stringify(r.outputs) ?? 'null');
+    values.push(r.deployment, r.requestId, r.timestamp, r.modelName, r.modelVersion, r.variant, kind, r.latencyMs, wellFormed(text), JSON.stringify(r.outputs) ?? 'null');
   }
   return values;
 }
 const WIDTH = 10;
 
-/** The segments of a batch given as flatRecordValues: one per deployment, records in the order given. */
+/**
+ * A lone surrogate would not survive the database's UTF-8 (it comes back as U+FFFD, three
+ * characters longer), and every later record's slice of the segment's inputs would shift.
+ */
+function wellFormed(text: string): string {
+  const s = text as string & { isWellFormed(): boolean; toWellFormed(): string };
+  return s.isWellFormed() ? text : s.toWellFormed();
+}
+
+/**
+ * The time a segment may span: its records' times all lie in one bucket of this length, so a
+ * window [from, to) finds its segments as those starting in [from - SEGMENT_SPAN_MS, to) — an
+ * index range, wherever the window lies in the log's history.
+ */
+export const SEGMENT_SPAN_MS = 60_000;
+/** A segment's inputs texts stop growing past this many characters (huge bodies, far from V8's and the databases' value limits). */
+const MAX_SEGMENT_INPUTS = 8_000_000;
+
+interface OpenSegment {
+  row: SegmentRow;
+  records: unknown[][];
+  inputs: string[];
+  inputsLength: number;
+}
+
+/**
+ * The segments of a batch given as flatRecordValues, records in the order given: one per
+ * deployment and SEGMENT_SPAN_MS bucket of time, a new one where the inputs grow too large.
+ */
 export function segmentsOfValues(values: readonly unknown[]): SegmentRow[] {
-  const byDeployment = new Map<string, { row: SegmentRow; records: unknown[][]; inputs: string[] }>();
+  const done: OpenSegment[] = [];
+  const open = new Map<string, OpenSegment>();
   for (let i = 0; i < values.length; i += WIDTH) {
     const deployment = values[i] as string;
     const ts = values[i + 2] as number;
     const variant = values[i + 5] as Variant;
     const text = values[i + 8] as string;
     const stored = [values[i + 1], ts, values[i + 3], values[i + 4], variant, values[i + 6], values[i + 7], text.length, JSON.parse(values[i + 9] as string)];
-    const seg = byDeployment.get(deployment);
+    const key = `${Math.floor(ts / SEGMENT_SPAN_MS)}\u0000${deployment}`;
+    let seg = open.get(key);
+    if (seg && seg.inputsLength + text.length > MAX_SEGMENT_INPUTS) {
+      done.push(seg);
+      seg = undefined;
+    }
     if (!seg) {
-      const row = { deployment, tsMin: ts, tsMax: ts, primaryCount: variant === 'primary' ? 1 : 0, shadowCount: variant === 'primary' ? 0 : 1, records: '', inputs: '' };
-      byDeployment.set(deployment, { row, records: [stored], inputs: [text] });
-      continue;
+      seg = { row: { deployment, tsMin: ts, tsMax: ts, primaryCount: 0, shadowCount: 0, records: '', inputs: '' }, records: [], inputs: [], inputsLength: 0 };
+      open.set(key, seg);
     }
     const { row } = seg;
     if (ts < row.tsMin) row.tsMin = ts;
@@ -72,10 +105,11 @@ export function segmentsOfValues(values: readonly unknown[]): SegmentRow[] {
     else row.shadowCount++;
     seg.records.push(stored);
     seg.inputs.push(text);
+    seg.inputsLength += text.length;
   }
   // One native JSON.stringify of nested arrays (half the CPU of concatenating each field's JSON,
   // .scratch measurement); it writes NaN and Infinity as null.
-  return [...byDeployment.values()].map(({ row, records, inputs }) => ({ ...row, records: JSON.stringify(records), inputs: inputs.join('') }));
+  return [...done, ...open.values()].map(({ row, records, inputs }) => ({ ...row, records: JSON.stringify(records), inputs: inputs.join('') }));
 }
 
 export const segmentsOf = (records: readonly InferenceRecord[]): SegmentRow[] => segmentsOfValues(flatRecordValues(records));
@@ -93,26 +127,42 @@ export interface WindowFilter {
 export interface WindowCandidate extends Omit<InferenceRecord, 'inputs' | 'request'> {
   inputsText: string;
   inputsKind: string;
+  /** Where it was stored (its segment, its place there): the order of records of equal time. */
+  segmentId: number;
+  index: number;
 }
 
 /** The records of one segment inside the filter's window, appended to `into`. */
-export function candidatesOfSegment(deployment: string, records: string, inputs: string, filter: WindowFilter, into: WindowCandidate[]): void {
+export function candidatesOfSegment(deployment: string, segmentId: number, records: string, inputs: string, filter: WindowFilter, into: WindowCandidate[]): void {
   let offset = 0;
+  let index = -1;
   for (const r of JSON.parse(records) as StoredRecord[]) {
+    index++;
     const [requestId, ts, modelName, modelVersion, variant, inputsKind, latencyMs, inputsLength, outputs] = r;
     const start = offset;
     offset = inputsLength === null ? inputs.length : offset + inputsLength;
     if (ts < filter.from || ts >= filter.to) continue;
     if (filter.variant !== undefined && variant !== filter.variant) continue;
     if (filter.modelVersion !== undefined && modelVersion !== filter.modelVersion) continue;
-    into.push({ deployment, requestId, timestamp: ts, modelName, modelVersion, variant, inputsText: inputs.slice(start, offset), inputsKind, outputs, latencyMs });
+    into.push({ deployment, requestId, timestamp: ts, modelName, modelVersion, variant, inputsText: inputs.slice(start, offset), inputsKind, outputs, latencyMs, segmentId, index });
   }
 }
 
-/** The record a candidate stands for, its inputs decoded. */
-export function decodeCandidate(c: WindowCandidate): InferenceRecord {
-  const { inputsText, inputsKind, ...record } = c;
-  return { ...record, inputs: readInputs(inputsText, inputsKind) };
+/** The record a candidate stands for, its inputs decoded, with its label. */
+export function decodeCandidate(c: WindowCandidate, label: unknown, labelTimestamp: number | null): LabeledRecord {
+  return {
+    deployment: c.deployment,
+    requestId: c.requestId,
+    timestamp: c.timestamp,
+    modelName: c.modelName,
+    modelVersion: c.modelVersion,
+    variant: c.variant,
+    inputs: readInputs(c.inputsText, c.inputsKind),
+    outputs: c.outputs,
+    latencyMs: c.latencyMs,
+    label,
+    labelTimestamp,
+  };
 }
 
 /** Counts by variant of one segment's records inside [from, to). */

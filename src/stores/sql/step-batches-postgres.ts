@@ -54,7 +54,7 @@ const FINISH_SQL = `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::
     SELECT kv.run_uuid, kv.key, kv.value FROM kv JOIN done d ON d.tracking_run_id = kv.run_uuid WHERE kv.kind = 'p' ON CONFLICT DO NOTHING),
   cache_in AS (INSERT INTO pipeline_cache (pipeline, step, cache_key, outputs, tracking_run_id, created_at)
     SELECT c.pipeline, c.step, c.cache_key, c.outputs, c.tracking_run_id, c.created_at
-    FROM unnest($16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::bigint[]) AS c(for_run, for_step, pipeline, step, cache_key, outputs, tracking_run_id, created_at)
+    FROM unnest($16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::bigint[]) AS c(for_run, pipeline, step, cache_key, outputs, tracking_run_id, created_at)
     JOIN done d ON d.tracking_run_id = c.for_run ON CONFLICT DO NOTHING)
 SELECT tracking_run_id FROM done`;
 
@@ -93,6 +93,6 @@ export function finishStepsPostgres(query: PreparedQuery, items: StepFinished[])
     ).values(),
   ];
   // Joined by the item's tracking run: an entry is indexed only for an attempt that applied.
-  const caches = items.flatMap((i) => (i.cache ? [[i.trackingRunId, i.step, i.cache.pipeline, i.cache.step, i.cache.cacheKey, JSON.stringify(i.cache.outputs), i.cache.trackingRunId, i.cache.createdAt]] : []));
-  return stepsReturned(query, FINISH_STATEMENT, FINISH_SQL, [...columns(steps, 11), ...columns(kv, 4), ...columns(caches, 8)]);
+  const caches = items.flatMap((i) => (i.cache ? [[i.trackingRunId, i.cache.pipeline, i.cache.step, i.cache.cacheKey, JSON.stringify(i.cache.outputs), i.cache.trackingRunId, i.cache.createdAt]] : []));
+  return stepsReturned(query, FINISH_STATEMENT, FINISH_SQL, [...columns(steps, 11), ...columns(kv, 4), ...columns(caches, 7)]);
 }
