@@ -69,6 +69,12 @@ export function inferenceLogStoreContract(name: string, make: () => Promise<Infe
       expect(labeled[0]!.labelTimestamp).toBe(T0 + 500);
     });
 
+    it('takes tens of thousands of labels in one call', async () => {
+      const labels = Array.from({ length: 40_000 }, (_, i) => ({ requestId: `many-${i}`, label: i }));
+      expect(await f.store.putLabels('many', labels)).toBe(40_000);
+      expect(await f.store.putLabels('many', labels.slice(0, 35_000))).toBe(0);
+    });
+
     it('filters by variant and version and counts by variant', async () => {
       await f.store.append([record('c'), record('c', { variant: 'shadow', modelVersion: '2' }), record('c', { variant: 'shadow', modelVersion: '2' })]);
       expect(await f.store.count('c', T0, T0 + 10_000)).toEqual({ primary: 1, shadow: 2 });
