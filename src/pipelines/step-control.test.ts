@@ -139,4 +139,13 @@ describe('retries, timeouts, fan-out/fan-in, conditions, cancellation', () => {
     const children = await f.services.tracking.searchRuns({ experimentIds: [experimentId], filter: `tags.mlflow.parentRunId = '${r.trackingRunId}'` });
     expect(children.items.map((c) => c.info.status).sort()).toEqual(['FINISHED', 'KILLED']);
   });
+
+  it('a run whose store refuses even to record a failed step ends with that error instead of waiting forever', async () => {
+    const store = Object.create(f.services.pipelineStore) as typeof f.services.pipelineStore;
+    const down = () => Promise.reject(new GyreError('UNAVAILABLE', 'database is down'));
+    store.queueSteps = down;
+    store.updateStep = down;
+    const pipelines = new PipelineService(f.services, store, 'test-worker');
+    await expect(pipelines.run(definePipeline({ name: 'down', steps: [step({ name: 'a', run: () => ({}) }), step({ name: 'b', run: () => ({}) })] }))).rejects.toThrow('database is down');
+  });
 });

@@ -27,7 +27,11 @@ export class StepScheduler {
   private readonly toSettle: StepDefinition[] = [];
   private readonly toRun: StepDefinition[] = [];
   private nextToRun = 0;
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new Set<string>();
+  /** Resolves the wait in runAll when a running step ends (one waiter, not a race over every running step). */
+  private wake: (() => void) | null = null;
+  /** What made a step's bookkeeping throw (the store refused even the failure): runAll rethrows it. */
+  private broken: unknown = null;
   private readonly concurrency: number;
 
   constructor(
@@ -53,6 +57,7 @@ export class StepScheduler {
   /** Runs until every step that can end has ended; returns each step's status and errors. */
   async runAll(): Promise<{ status: Map<string, StepStatus>; errors: Map<string, string> }> {
     for (;;) {
+      if (this.broken) throw this.broken;
       const settling = this.toSettle.shift();
       if (settling) {
         await this.settleBlocked(settling);
@@ -63,7 +68,9 @@ export class StepScheduler {
         continue;
       }
       if (this.running.size === 0) break;
-      await Promise.race(this.running.values());
+      // Promise.race over the running steps would add a reaction to each of them per wait: a long
+      // step would collect one per step that ends meanwhile.
+      await new Promise<void>((resolve) => (this.wake = resolve));
     }
     return { status: this.status, errors: this.errors };
   }
@@ -114,7 +121,12 @@ export class StepScheduler {
         return this.settle(step, { status: 'cached', cacheKey, inputDigests, outputs: hit.outputs, cachedFromRunId: hit.trackingRunId });
       }
       // Not awaited: every step started in this turn is queued in one group commit (step-journal.ts).
-      this.running.set(step.name, this.execute(step, { cacheKey, inputs, inputDigests }));
+      this.running.add(step.name);
+      this.execute(step, { cacheKey, inputs, inputDigests }).catch((err: unknown) => {
+        this.broken ??= err;
+        this.running.delete(step.name);
+        this.wake?.();
+      });
     } catch (err) {
       await this.settle(step, { status: 'failed', error: toGyreError(err).message });
     }
@@ -132,7 +144,12 @@ export class StepScheduler {
     }
     this.running.delete(step.name);
     this.ended(step.name, TERMINAL_STEP_STATUSES.has(state.status) ? state.status : 'failed', state.outputs, state.error);
-    this.opts.onStep?.(state);
+    try {
+      this.opts.onStep?.(state);
+    } finally {
+      this.wake?.();
+      this.wake = null;
+    }
   }
 
   /**
