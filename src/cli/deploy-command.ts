@@ -1,23 +1,18 @@
 /** `gyre deploy ...`: deployments of registered models — create, canary, promote, roll back, shadow. */
 import type { Command } from 'commander';
-import { openServices } from '../services.js';
-import { resolveConfig } from '../core/config.js';
-import { cliActor, globalOptions, printJson } from './context.js';
+import { cliActor, printJson, withGyre } from './context.js';
 import { table, time } from './format.js';
-import type { DeploymentService, DeploymentView } from '../serving/deployments/deployment-service.js';
+import type { DeploymentView } from '../serving/deployments/deployment-service.js';
+import type { DeploymentApi } from '../serving/deployments/deployment-api.js';
 import { invalidArgument } from '../core/errors.js';
 
 
-/** Deployments are changed against the store; running servers apply the change within a poll. */
-async function withDeployments<T>(cmd: Command, fn: (d: DeploymentService) => Promise<T>): Promise<T> {
-  const opts = globalOptions(cmd);
-  if (opts.url || process.env.GYRE_URL) throw invalidArgument('gyre deploy works on the local stores for now (GYRE_HOME / GYRE_DATABASE_URL); use the REST API /api/v1/deployments against a remote server.', {});
-  const services = await openServices(resolveConfig({ ...(opts.home ? { home: opts.home } : {}), remoteUrl: null }));
-  try {
-    return await fn(services.serving.deployments);
-  } finally {
-    await services.close();
-  }
+/**
+ * Deployments are changed through the SDK: against the local stores (a running gyre server on them
+ * applies the change within a poll), or against the server at --url / GYRE_URL.
+ */
+function withDeployments<T>(cmd: Command, fn: (d: DeploymentApi) => Promise<T>): Promise<T> {
+  return withGyre(cmd, (gyre) => fn(gyre.deployments));
 }
 
 function show(d: DeploymentView): void {

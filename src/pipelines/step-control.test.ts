@@ -8,7 +8,19 @@ import { executeStep } from './step-execution.js';
 import type { PipelineFixture } from './test-support/pipeline-fixture.js';
 
 let f: PipelineFixture;
-beforeEach(async () => (f = await pipelineFixture()));
+/** The real store, except that its next `lostReplies` queue writes commit and then report a dropped connection. */
+let store: PipelineFixture['services']['pipelineStore'];
+let lostReplies = 0;
+beforeEach(async () => {
+  f = await pipelineFixture();
+  lostReplies = 0;
+  store = Object.create(f.services.pipelineStore) as typeof store;
+  store.queueSteps = async (items) => {
+    const written = await f.services.pipelineStore.queueSteps(items);
+    if (lostReplies > 0 && lostReplies--) throw new GyreError('UNAVAILABLE', 'Connection terminated unexpectedly');
+    return written;
+  };
+});
 afterEach(() => f.close());
 
 describe('retries, timeouts, fan-out/fan-in, conditions, cancellation', () => {
@@ -101,17 +113,9 @@ describe('retries, timeouts, fan-out/fan-in, conditions, cancellation', () => {
   });
 
   it('runs a step whose queue write committed but whose reply was lost (the connection dropped after COMMIT), as one run, for one step and for a batch', async () => {
-    // The real store, except that its first queue write commits and then reports a dropped connection.
-    let drops = 0;
-    const store = Object.create(f.services.pipelineStore) as typeof f.services.pipelineStore;
-    store.queueSteps = async (items) => {
-      const written = await f.services.pipelineStore.queueSteps(items);
-      if (drops++ === 0) throw new GyreError('UNAVAILABLE', 'Connection terminated unexpectedly');
-      return written;
-    };
     const pipelines = new PipelineService(f.services, store, 'test-worker');
     for (const [name, steps] of [['one', ['a']], ['batch', ['a', 'b', 'c']]] as const) {
-      drops = 0;
+      lostReplies = 1;
       const r = await pipelines.run(definePipeline({ name, steps: steps.map((s) => step({ name: s, run: () => ({}) })) }));
       expect([name, r.status, statuses(r)]).toEqual([name, 'succeeded', Object.fromEntries(steps.map((s) => [s, 'succeeded']))]);
       const children = await f.services.tracking.searchRuns({ experimentIds: [(await f.services.tracking.getRun(r.trackingRunId)).info.experimentId], filter: `tags.mlflow.parentRunId = '${r.trackingRunId}'` });
@@ -120,14 +124,8 @@ describe('retries, timeouts, fan-out/fan-in, conditions, cancellation', () => {
   });
 
   it('a redelivered step whose re-queue committed but whose reply was lost runs as that attempt, not as another redelivery', async () => {
-    // The worker's store commits its first queue write (the redelivery's new attempt) and then reports a dropped connection.
-    let drops = 0;
-    const store = Object.create(f.services.pipelineStore) as typeof f.services.pipelineStore;
-    store.queueSteps = async (items) => {
-      const written = await f.services.pipelineStore.queueSteps(items);
-      if (drops++ === 0) throw new GyreError('UNAVAILABLE', 'Connection terminated unexpectedly');
-      return written;
-    };
+    // The worker's first queue write is the redelivery's new attempt.
+    lostReplies = 1;
     const pipeline = definePipeline({ name: 'redelivered', steps: [step({ name: 'a', run: () => ({}) })] });
     const worker = new PipelineService(f.services, store, 'test-worker');
     worker.register(pipeline);
@@ -141,7 +139,6 @@ describe('retries, timeouts, fan-out/fan-in, conditions, cancellation', () => {
   });
 
   it('a run whose store refuses even to record a failed step ends with that error instead of waiting forever', async () => {
-    const store = Object.create(f.services.pipelineStore) as typeof f.services.pipelineStore;
     const down = () => Promise.reject(new GyreError('UNAVAILABLE', 'database is down'));
     store.queueSteps = down;
     store.updateStep = down;

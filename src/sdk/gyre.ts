@@ -25,6 +25,8 @@ import type { WebhookApi } from '../webhooks/webhook-api.js';
 import { RestWebhookApi } from '../stores/rest/rest-webhook-api.js';
 import type { RegistryApi } from '../registry/registry-api.js';
 import { RestRegistryApi } from '../stores/rest/rest-registry-api.js';
+import { RestDeploymentApi } from '../stores/rest/rest-deployment-api.js';
+import type { DeploymentApi } from '../serving/deployments/deployment-api.js';
 import type { ModelsApi } from '../models/models-api.js';
 import { RestModelsApi } from '../models/models-api.js';
 import type { DataAccess } from '../data/data-access.js';
@@ -64,6 +66,14 @@ export class Gyre {
      * const report = await gyre.data.validate('adult@latest', suite('adult').notNull('age').build());
      */
     readonly data: DataAccess,
+    /**
+     * Deployments: named endpoints over model versions or aliases, served by `gyre server` —
+     * create, canary, promote, roll back, shadow, history.
+     * @example
+     * await gyre.deployments.create('bike-demand', { model: 'bike-demand@champion' }, { user: 'alice', reason: null });
+     * await gyre.deployments.canary('bike-demand', 'bike-demand/7', 10, { user: 'alice', reason: 'retrained on May' });
+     */
+    readonly deployments: DeploymentApi,
   ) {}
 
   /**
@@ -113,15 +123,17 @@ export async function connect(overrides: ConfigOverrides & { url?: string } = {}
   const config = resolveConfig({ ...overrides, ...(overrides.url ? { remoteUrl: overrides.url } : {}) });
   if (config.remoteUrl) {
     const client = new RestClient(config.remoteUrl, config.token);
-    return new Gyre(new TrackingService(new RestTrackingStore(client)), new RestRunArtifacts(client), new RestWebhookApi(client), new RestRegistryApi(client), new RestModelsApi(client), config, async () => {}, new RestDataAccess(client));
+    return new Gyre(new TrackingService(new RestTrackingStore(client)), new RestRunArtifacts(client), new RestWebhookApi(client), new RestRegistryApi(client), new RestModelsApi(client), config, async () => {}, new RestDataAccess(client), new RestDeploymentApi(client));
   }
-  return gyreOver(await openServices(config), config);
+  // Opened here, so closed with the Gyre (gyreOver leaves that to whoever opened the services).
+  const services = await openServices(config);
+  return gyreOver(services, config, () => services.close());
 }
 
 /**
  * The SDK over services this process already opened (a server, a pipeline step, a replay), so both
  * share one database handle. Whoever opened the services closes them; closing this Gyre does not.
  */
-export function gyreOver(services: Services, config: GyreConfig = resolveConfig()): Gyre {
-  return new Gyre(services.tracking, services.runArtifacts, services.webhooks, services.registry, services.models, config, async () => {}, services.data);
+export function gyreOver(services: Services, config: GyreConfig = resolveConfig(), onClose: () => Promise<void> = async () => {}): Gyre {
+  return new Gyre(services.tracking, services.runArtifacts, services.webhooks, services.registry, services.models, config, onClose, services.data, services.serving.deployments);
 }

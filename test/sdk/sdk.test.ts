@@ -6,6 +6,7 @@ import { connect } from '../../src/sdk/gyre.js';
 import type { Gyre } from '../../src/sdk/gyre.js';
 import { tempDir } from '../../src/test-support/test-databases.js';
 import { startTestServer } from '../../src/test-support/test-server.js';
+import { linearModel } from '../../src/test-support/tiny-onnx.js';
 
 async function readText(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
@@ -86,5 +87,41 @@ for (const mode of modes) {
       await run.logParams({ lr: 0.1 });
       await expect(run.logParams({ lr: 0.2 })).rejects.toMatchObject({ name: 'GyreError', code: 'CONFLICT' });
     });
+
+    it('deploys a model and moves it through a canary, a shadow and a rollback, every change recorded with who and why', async () => {
+      const { gyre, cleanup } = await mode.open();
+      cleanups.push(cleanup);
+      const alice = { user: 'alice', reason: null };
+      await gyre.models.register({ name: 'lin', onnx: linearModel([1, 0, 0], 0), alias: 'champion' }, alice);
+      await gyre.models.register({ name: 'lin', onnx: linearModel([2, 0, 0], 0) }, alice);
+      expect((await gyre.deployments.create('lin', { model: 'lin@champion' }, { user: 'alice', reason: 'first release' })).spec.variants.map((v) => v.model)).toEqual(['lin@champion']);
+      await gyre.deployments.canary('lin', 'lin/2', 10, { user: 'bob', reason: 'retrained' });
+      expect((await gyre.deployments.stepCanary('lin', 50, alice)).spec.variants.map((v) => [v.model, v.weight])).toEqual([['lin@champion', 50], ['lin/2', 50]]);
+      expect((await gyre.deployments.promote('lin', alice)).spec.variants.map((v) => v.model)).toEqual(['lin/2']);
+      expect((await gyre.deployments.shadow('lin', 'lin/1', 20, alice)).spec.shadow).toEqual({ model: 'lin/1', percent: 20 });
+      expect((await gyre.deployments.shadow('lin', null, 0, alice)).spec.shadow).toBeUndefined();
+      expect((await gyre.deployments.rollback('lin', alice)).spec.shadow).toEqual({ model: 'lin/1', percent: 20 });
+      expect((await gyre.deployments.list()).map((d) => d.name)).toEqual(['lin']);
+      const history = await gyre.deployments.history('lin');
+      expect(history.map((c) => c.action).reverse()).toEqual(['create', 'canary', 'canary-step', 'promote', 'shadow', 'shadow-off', 'rollback']);
+      expect(history.find((c) => c.action === 'canary')).toMatchObject({ user: 'bob', reason: 'retrained' });
+      await expect(gyre.deployments.canary('lin', 'nope@champion', 10, alice)).rejects.toMatchObject({ name: 'GyreError', code: 'NOT_FOUND' });
+      await gyre.deployments.delete('lin', alice);
+      await expect(gyre.deployments.get('lin')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
   });
 }
+
+describe('SDK, local', () => {
+  it('close() releases the embedded database', async () => {
+    const home = tempDir('gyre-sdk-close-');
+    try {
+      const gyre = await connect({ home, remoteUrl: null });
+      await gyre.tracking.ensureExperiment('before-close');
+      await gyre.close();
+      await expect(gyre.tracking.ensureExperiment('after-close')).rejects.toThrow();
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
