@@ -67,10 +67,11 @@ export function registerDeployCommand(program: Command): void {
     .option('--model <ref>', 'mirror traffic to this version')
     .option('--percent <n>', 'share mirrored', percent, 100)
     .option('--off', 'stop mirroring')
-    .action(async (name: string, o: { model?: string; percent: number; off?: boolean }, cmd: Command) =>
+    .option('--reason <text>')
+    .action(async (name: string, o: { model?: string; percent: number; off?: boolean; reason?: string }, cmd: Command) =>
       withDeployments(cmd, async (d) => {
         if (!o.off && !o.model) throw invalidArgument('Give --model <ref> to mirror, or --off.', { field: 'model' });
-        show(await d.shadow(name, o.off ? null : o.model!, o.percent, cliActor()));
+        show(await d.shadow(name, o.off ? null : o.model!, o.percent, cliActor(o.reason)));
       }),
     );
   deploy
@@ -78,5 +79,8 @@ export function registerDeployCommand(program: Command): void {
     .action(async (name: string, _o: unknown, cmd: Command) =>
       withDeployments(cmd, async (d) => console.log(table(['WHEN', 'WHO', 'ACTION', 'WHY'], (await d.history(name)).map((c) => [time(c.at), c.user, c.action, c.reason ?? ''])))),
     );
-  deploy.command('delete <name>').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, (d) => d.delete(name, cliActor())));
+  deploy
+    .command('delete <name>')
+    .option('--reason <text>')
+    .action(async (name: string, o: { reason?: string }, cmd: Command) => withDeployments(cmd, (d) => d.delete(name, cliActor(o.reason))));
 }

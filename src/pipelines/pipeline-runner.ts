@@ -95,6 +95,15 @@ async function coordinate(env: PipelineEnv, dispatcher: StepDispatcher, run: Pip
   let outcome: { status: Map<string, StepStatus>; errors: Map<string, string> };
   try {
     outcome = await new StepScheduler(env, dispatcher, run, opts, cancel.signal).runAll();
+  } catch (err) {
+    // The bookkeeping itself failed (the store refused even a step's failure): running steps are
+    // told to stop, and the run is ended failed if the store takes that, rather than left running.
+    cancel.abort();
+    const endedAt = Date.now();
+    const message = `the run could not record its steps: ${(err as Error)?.message ?? String(err)}`;
+    await env.store.finishRun(run.runId, 'failed', message, endedAt).catch(() => {});
+    await env.services.tracking.endRun(run.trackingRunId, 'FAILED', endedAt).catch(() => {});
+    throw err;
   } finally {
     clearInterval(poll);
   }

@@ -143,6 +143,9 @@ describe('retries, timeouts, fan-out/fan-in, conditions, cancellation', () => {
     store.queueSteps = down;
     store.updateStep = down;
     const pipelines = new PipelineService(f.services, store, 'test-worker');
-    await expect(pipelines.run(definePipeline({ name: 'down', steps: [step({ name: 'a', run: () => ({}) }), step({ name: 'b', run: () => ({}) })] }))).rejects.toThrow('database is down');
+    let runId = '';
+    await expect(pipelines.run(definePipeline({ name: 'down', steps: [step({ name: 'a', run: () => ({}) }), step({ name: 'b', run: () => ({}) })] }), { onStart: (r) => (runId = r.runId) })).rejects.toThrow('database is down');
+    // Ended failed rather than left running, with the reason.
+    expect(await f.services.pipelineStore.getRun(runId)).toMatchObject({ status: 'failed', error: expect.stringContaining('database is down') });
   });
 });

@@ -31,7 +31,7 @@ export class StepScheduler {
   /** Resolves the wait in runAll when a running step ends (one waiter, not a race over every running step). */
   private wake: (() => void) | null = null;
   /** What made a step's bookkeeping throw (the store refused even the failure): runAll rethrows it. */
-  private broken: unknown = null;
+  private broken: { err: unknown } | null = null;
   private readonly concurrency: number;
 
   constructor(
@@ -57,7 +57,7 @@ export class StepScheduler {
   /** Runs until every step that can end has ended; returns each step's status and errors. */
   async runAll(): Promise<{ status: Map<string, StepStatus>; errors: Map<string, string> }> {
     for (;;) {
-      if (this.broken) throw this.broken;
+      if (this.broken) throw this.broken.err;
       const settling = this.toSettle.shift();
       if (settling) {
         await this.settleBlocked(settling);
@@ -123,7 +123,7 @@ export class StepScheduler {
       // Not awaited: every step started in this turn is queued in one group commit (step-journal.ts).
       this.running.add(step.name);
       this.execute(step, { cacheKey, inputs, inputDigests }).catch((err: unknown) => {
-        this.broken ??= err;
+        this.broken ??= { err };
         this.running.delete(step.name);
         this.wake?.();
       });

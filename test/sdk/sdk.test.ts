@@ -99,12 +99,13 @@ for (const mode of modes) {
       expect((await gyre.deployments.stepCanary('lin', 50, alice)).spec.variants.map((v) => [v.model, v.weight])).toEqual([['lin@champion', 50], ['lin/2', 50]]);
       expect((await gyre.deployments.promote('lin', alice)).spec.variants.map((v) => v.model)).toEqual(['lin/2']);
       expect((await gyre.deployments.shadow('lin', 'lin/1', 20, alice)).spec.shadow).toEqual({ model: 'lin/1', percent: 20 });
-      expect((await gyre.deployments.shadow('lin', null, 0, alice)).spec.shadow).toBeUndefined();
+      expect((await gyre.deployments.shadow('lin', null, 0, { user: 'alice', reason: 'compared enough' })).spec.shadow).toBeUndefined();
       expect((await gyre.deployments.rollback('lin', alice)).spec.shadow).toEqual({ model: 'lin/1', percent: 20 });
       expect((await gyre.deployments.list()).map((d) => d.name)).toEqual(['lin']);
       const history = await gyre.deployments.history('lin');
       expect(history.map((c) => c.action).reverse()).toEqual(['create', 'canary', 'canary-step', 'promote', 'shadow', 'shadow-off', 'rollback']);
       expect(history.find((c) => c.action === 'canary')).toMatchObject({ user: 'bob', reason: 'retrained' });
+      expect(history.find((c) => c.action === 'shadow-off')).toMatchObject({ user: 'alice', reason: 'compared enough' });
       await expect(gyre.deployments.canary('lin', 'nope@champion', 10, alice)).rejects.toMatchObject({ name: 'GyreError', code: 'NOT_FOUND' });
       await gyre.deployments.delete('lin', alice);
       await expect(gyre.deployments.get('lin')).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeploymentService } from '../../serving/deployments/deployment-service.js';
 import { actorOf } from '../request-actor.js';
-import { intQuery } from './query-params.js';
+import { intQuery, strQuery } from './query-params.js';
 import type { Query } from './query-params.js';
 import type { DeploymentSpec } from '../../serving/deployments/entities.js';
 import type { InferenceLogStore } from '../../serving/inference-log/inference-log-store.js';
@@ -55,8 +55,9 @@ export function registerDeploymentRoutes(app: FastifyInstance, deployments: Depl
   );
   app.get('/deployments', { schema: { tags } }, async () => ({ deployments: await deployments.list() }));
   app.get<Named>('/deployments/:name', { schema: { tags } }, async (req) => deployments.get(req.params.name));
-  app.delete<Named>('/deployments/:name', { schema: { tags } }, async (req, reply) => {
-    await deployments.delete(req.params.name, actorOf(req));
+  // A DELETE has no body: its reason comes as ?reason=.
+  app.delete<Named & { Querystring: Query }>('/deployments/:name', { schema: { tags } }, async (req, reply) => {
+    await deployments.delete(req.params.name, actorOf(req, strQuery(req.query, 'reason')));
     return reply.status(204).send();
   });
   app.put<Named & { Body: DeploymentSpec & { reason?: string } }>('/deployments/:name/spec', { schema: { tags, body: spec } }, async (req) => {
@@ -80,7 +81,7 @@ export function registerDeploymentRoutes(app: FastifyInstance, deployments: Depl
     { schema: { tags, body: { type: 'object', required: ['model', 'percent'], properties: { model: str, percent, ...reason } } } },
     async (req) => deployments.shadow(req.params.name, req.body.model, req.body.percent, actorOf(req, req.body.reason)),
   );
-  app.delete<Named>('/deployments/:name/shadow', { schema: { tags } }, async (req) => deployments.shadow(req.params.name, null, 0, actorOf(req)));
+  app.delete<Named & { Querystring: Query }>('/deployments/:name/shadow', { schema: { tags } }, async (req) => deployments.shadow(req.params.name, null, 0, actorOf(req, strQuery(req.query, 'reason'))));
   app.get<Named & { Querystring: Query }>('/deployments/:name/history', { schema: { tags } }, async (req) => ({
     changes: await deployments.history(req.params.name, intQuery(req.query, 'limit') ?? 100),
   }));

@@ -7,13 +7,13 @@ import type { Deployment, DeploymentChange, DeploymentSpec, ModelRef } from '../
 
 const seg = encodeURIComponent;
 /** A change's reason travels in the body, as the routes read it. */
-const why = (actor: Actor) => (actor.reason ? { reason: actor.reason } : {});
+const why = (actor: Actor): { reason?: string } => (actor.reason ? { reason: actor.reason } : {});
 
 export class RestDeploymentApi implements DeploymentApi {
   constructor(private readonly client: RestClient) {}
 
   /** Each call names its actor in X-Gyre-User (no authentication yet), as the registry's do. */
-  private call<T>(actor: Actor | null, method: string, path: string, body?: unknown, query?: Record<string, number>): Promise<T> {
+  private call<T>(actor: Actor | null, method: string, path: string, body?: unknown, query?: Record<string, string | number | undefined>): Promise<T> {
     return this.client.json<T>(method, path, body, query, actor ? { 'x-gyre-user': actor.user } : undefined);
   }
   private d = (name: string) => `/deployments/${seg(name)}`;
@@ -30,8 +30,9 @@ export class RestDeploymentApi implements DeploymentApi {
   async history(name: string, limit = 100): Promise<DeploymentChange[]> {
     return (await this.call<{ changes: DeploymentChange[] }>(null, 'GET', `${this.d(name)}/history`, undefined, { limit })).changes;
   }
+  /** A DELETE carries its reason in the query. */
   delete(name: string, actor: Actor): Promise<void> {
-    return this.call(actor, 'DELETE', this.d(name));
+    return this.call(actor, 'DELETE', this.d(name), undefined, why(actor));
   }
   replace(name: string, spec: DeploymentSpec, actor: Actor): Promise<DeploymentView> {
     return this.call(actor, 'PUT', `${this.d(name)}/spec`, { ...spec, ...why(actor) });
@@ -49,7 +50,7 @@ export class RestDeploymentApi implements DeploymentApi {
     return this.call(actor, 'POST', `${this.d(name)}/rollback`, why(actor));
   }
   shadow(name: string, model: ModelRef | null, percent: number, actor: Actor): Promise<DeploymentView> {
-    if (model === null) return this.call(actor, 'DELETE', `${this.d(name)}/shadow`);
+    if (model === null) return this.call(actor, 'DELETE', `${this.d(name)}/shadow`, undefined, why(actor));
     return this.call(actor, 'POST', `${this.d(name)}/shadow`, { model, percent, ...why(actor) });
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The inference log's storage layout (migration 0012): records are kept in segments — one row
- * per deployment per appended batch — instead of one row per record. Measured on this machine
+ * per deployment and minute of an appended batch — instead of one row per record. Measured on this machine
  * (bench/serving.js, perf of the log thread): a row per record cost the log thread ~6.5 µs of CPU
  * per logged request, half of it the kernel writing the WAL pages of rows and index entries; as
  * segments it costs ~3 µs. Reads decode the segments a window overlaps and keep the records
