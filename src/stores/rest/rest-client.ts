@@ -33,6 +33,7 @@ export class RestClient {
     const headers: Record<string, string> = { ...extraHeaders };
     if (contentType) headers['content-type'] = contentType;
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    checkHeaderValues(headers);
     let res: Response;
     try {
       res = await fetch(url, { method, headers, ...(body !== undefined ? { body, duplex: 'half' } : {}) } as RequestInit);
@@ -51,5 +52,17 @@ export class RestClient {
     }
     const code = parsed.error?.code && parsed.error.code in ERROR_CODES ? (parsed.error.code as ErrorCode) : res.status === 404 ? 'NOT_FOUND' : res.status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT';
     throw new GyreError(code, parsed.error?.message ?? `Gyre server answered ${res.status}: ${text.slice(0, 200)}`, parsed.error?.details ?? {});
+  }
+}
+
+/**
+ * HTTP header values are Latin-1: fetch refuses anything else with a TypeError, which would be
+ * reported as an unreachable server. The one value a user sets is their name (X-Gyre-User).
+ */
+function checkHeaderValues(headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/[^\u0000-\u00ff]/.test(value)) continue;
+    const hint = name === 'x-gyre-user' ? ` Set GYRE_USER to a name of Latin-1 characters (it defaults to your OS user name).` : '';
+    throw new GyreError('INVALID_ARGUMENT', `The ${name} header would be '${value}', which has characters an HTTP header cannot carry.${hint}`, { header: name });
   }
 }
