@@ -69,6 +69,14 @@ export function inferenceLogStoreContract(name: string, make: () => Promise<Infe
       expect(labeled[0]!.labelTimestamp).toBe(T0 + 500);
     });
 
+    it('appends a batch spread over thousands of minutes in one call', async () => {
+      // Built here rather than by record(), whose running count dates the other tests' records.
+      const recs: InferenceRecord[] = Array.from({ length: 6_000 }, (_, i) => ({ deployment: 'minutes', requestId: `min-${i}`, timestamp: T0 + i * 60_000, modelName: 'bikes', modelVersion: '1', variant: 'primary', inputs: { hr: 8 }, outputs: { cnt: i }, latencyMs: 1 }));
+      await f.store.append(recs);
+      expect(await f.store.count('minutes', T0, T0 + 6_000 * 60_000)).toEqual({ primary: 6_000, shadow: 0 });
+      expect((await f.store.readWindow({ deployment: 'minutes', from: T0 + 5_999 * 60_000, to: T0 + 6_000 * 60_000 }))[0]!.requestId).toBe(recs[5_999]!.requestId);
+    });
+
     it('takes tens of thousands of labels in one call', async () => {
       const labels = Array.from({ length: 40_000 }, (_, i) => ({ requestId: `many-${i}`, label: i }));
       expect(await f.store.putLabels('many', labels)).toBe(40_000);

@@ -33,8 +33,14 @@ export class SqlInferenceLogStore implements InferenceLogStore {
   async append(records: InferenceRecord[]): Promise<void> {
     if (records.length === 0) return;
     const segments = segmentsOf(records);
-    const text = cachedSql(`inference-log-segments:${this.dialect}:${segments.length}`, () => `INSERT INTO inference_log_segments (${SEGMENT_COLUMNS}) VALUES ${valuesList(this.dialect, segments.length, 7)}`);
-    await this.db.executeQuery(CompiledQuery.raw(text, segments.flatMap(segmentValues)));
+    // One transaction; statements of at most ROWS_PER_INSERT segments (a batch over many minutes has many).
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < segments.length; i += ROWS_PER_INSERT) {
+        const chunk = segments.slice(i, i + ROWS_PER_INSERT);
+        const text = cachedSql(`inference-log-segments:${this.dialect}:${chunk.length}`, () => `INSERT INTO inference_log_segments (${SEGMENT_COLUMNS}) VALUES ${valuesList(this.dialect, chunk.length, 7)}`);
+        await trx.executeQuery(CompiledQuery.raw(text, chunk.flatMap(segmentValues)));
+      }
+    });
   }
 
   async putLabels(deployment: string, labels: LabelInput[]): Promise<number> {
