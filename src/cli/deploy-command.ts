@@ -28,11 +28,12 @@ const percent = (v: string) => {
 };
 
 export function registerDeployCommand(program: Command): void {
-  const deploy = program.command('deploy').description('deployments: named endpoints over model versions or aliases (served by gyre server)');
+  const deploy = program.command('deploy').description('deployments: named endpoints over model versions or aliases (served by gyre server); on the local stores, or on a running server with --url / GYRE_URL');
   deploy
     .command('create <name>')
+    .description('deploy a model version or alias (NAME@ALIAS follows the alias)')
     .requiredOption('--model <ref>', 'NAME@ALIAS (follows the alias) or NAME/VERSION')
-    .option('--reason <text>')
+    .option('--reason <text>', 'why, recorded in the deployment\'s history')
     .action(async (name: string, o: { model: string; reason?: string }, cmd: Command) =>
       withDeployments(cmd, async (d) => {
         show(await d.create(name, { model: o.model }, cliActor(o.reason)));
@@ -41,6 +42,7 @@ export function registerDeployCommand(program: Command): void {
     );
   deploy
     .command('list')
+    .description('list deployments')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }, cmd: Command) =>
       withDeployments(cmd, async (d) => {
@@ -49,25 +51,28 @@ export function registerDeployCommand(program: Command): void {
         console.log(table(['NAME', 'STRATEGY', 'VARIANTS', 'SHADOW', 'UPDATED'], all.map((x) => [x.name, x.spec.strategy, x.spec.variants.map((v) => `${v.model} ${v.weight}%`).join(', '), x.spec.shadow?.model ?? '', time(x.updatedAt)])));
       }),
     );
-  deploy.command('show <name>').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, async (d) => show(await d.get(name))));
+  deploy.command('show <name>').description('a deployment and the versions it serves').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, async (d) => show(await d.get(name))));
   deploy
     .command('canary <name>')
+    .description('send a share of traffic to a new version or alias')
     .requiredOption('--model <ref>', 'the new version or alias')
     .requiredOption('--percent <n>', 'share of traffic for it', percent)
-    .option('--reason <text>')
+    .option('--reason <text>', 'why, recorded in the deployment\'s history')
     .action(async (name: string, o: { model: string; percent: number; reason?: string }, cmd: Command) => withDeployments(cmd, async (d) => show(await d.canary(name, o.model, o.percent, cliActor(o.reason)))));
   deploy
     .command('step <name>')
+    .description("change the canary's share of traffic")
     .requiredOption('--percent <n>', 'new share of traffic for the canary', percent)
     .action(async (name: string, o: { percent: number }, cmd: Command) => withDeployments(cmd, async (d) => show(await d.stepCanary(name, o.percent, cliActor()))));
-  deploy.command('promote <name>').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, async (d) => show(await d.promote(name, cliActor()))));
-  deploy.command('rollback <name>').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, async (d) => show(await d.rollback(name, cliActor()))));
+  deploy.command('promote <name>').description('the canary takes all traffic').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, async (d) => show(await d.promote(name, cliActor()))));
+  deploy.command('rollback <name>').description('back to the stable version, or to the spec before the last change').action(async (name: string, _o: unknown, cmd: Command) => withDeployments(cmd, async (d) => show(await d.rollback(name, cliActor()))));
   deploy
     .command('shadow <name>')
+    .description('mirror a share of traffic to a version (answers logged, never returned), or stop with --off')
     .option('--model <ref>', 'mirror traffic to this version')
     .option('--percent <n>', 'share mirrored', percent, 100)
     .option('--off', 'stop mirroring')
-    .option('--reason <text>')
+    .option('--reason <text>', 'why, recorded in the deployment\'s history')
     .action(async (name: string, o: { model?: string; percent: number; off?: boolean; reason?: string }, cmd: Command) =>
       withDeployments(cmd, async (d) => {
         if (!o.off && !o.model) throw invalidArgument('Give --model <ref> to mirror, or --off.', { field: 'model' });
@@ -76,11 +81,13 @@ export function registerDeployCommand(program: Command): void {
     );
   deploy
     .command('history <name>')
+    .description('every change: when, who, what, why')
     .action(async (name: string, _o: unknown, cmd: Command) =>
       withDeployments(cmd, async (d) => console.log(table(['WHEN', 'WHO', 'ACTION', 'WHY'], (await d.history(name)).map((c) => [time(c.at), c.user, c.action, c.reason ?? ''])))),
     );
   deploy
     .command('delete <name>')
-    .option('--reason <text>')
+    .description('stop serving and remove the deployment')
+    .option('--reason <text>', 'why, recorded in the deployment\'s history')
     .action(async (name: string, o: { reason?: string }, cmd: Command) => withDeployments(cmd, (d) => d.delete(name, cliActor(o.reason))));
 }
