@@ -6,7 +6,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { newRunId } from '../core/ids.js';
-import { alreadyExists } from '../core/errors.js';
+import { alreadyExists, toGyreError } from '../core/errors.js';
 import type { PipelineDefinition, PipelineRun, PipelineRunStatus, StepState, StepStatus } from './entities.js';
 import type { PipelineEnv, StepOutcome, StepRequest } from './step-execution.js';
 import { TAG_PIPELINE_RUN } from './step-execution.js';
@@ -100,7 +100,7 @@ async function coordinate(env: PipelineEnv, dispatcher: StepDispatcher, run: Pip
     // told to stop, and the run is ended failed if the store takes that, rather than left running.
     cancel.abort();
     const endedAt = Date.now();
-    const message = `the run could not record its steps: ${(err as Error)?.message ?? String(err)}`;
+    const message = `the run could not record its steps: ${toGyreError(err).message}`;
     await env.store.finishRun(run.runId, 'failed', message, endedAt).catch(() => {});
     await env.services.tracking.endRun(run.trackingRunId, 'FAILED', endedAt).catch(() => {});
     throw err;

@@ -125,7 +125,7 @@ export class StepScheduler {
       this.execute(step, { cacheKey, inputs, inputDigests }).catch((err: unknown) => {
         this.broken ??= { err };
         this.running.delete(step.name);
-        this.wake?.();
+        this.notify();
       });
     } catch (err) {
       await this.settle(step, { status: 'failed', error: toGyreError(err).message });
@@ -147,9 +147,14 @@ export class StepScheduler {
     try {
       this.opts.onStep?.(state);
     } finally {
-      this.wake?.();
-      this.wake = null;
+      this.notify();
     }
+  }
+
+  /** Wakes runAll's wait, if it is waiting: a step has ended (or its bookkeeping broke). */
+  private notify(): void {
+    this.wake?.();
+    this.wake = null;
   }
 
   /**

@@ -1,7 +1,7 @@
 /** Kysely types of the inference log tables (migrations 0005, 0012). */
 import type { Generated } from 'kysely';
 
-/** One appended batch of one deployment's records: stores/sql/inference-log-segments.ts. */
+/** One deployment's records of one minute of an appended batch: stores/sql/inference-log-segments.ts. */
 export interface InferenceLogSegmentsTable {
   segment_id: Generated<number>;
   deployment: string;

@@ -1,7 +1,7 @@
 /**
- * 0012: the inference log in segments — a row per deployment per appended batch — instead of a
- * row per record (why, and the layout: stores/sql/inference-log-segments.ts). Records already logged move over
- * as one-record segments, in the order they were appended.
+ * 0012: the inference log in segments — a row per deployment and minute of an appended batch —
+ * instead of a row per record (why, and the layout: stores/sql/inference-log-segments.ts). Records
+ * already logged move over as one-record segments, in the order they were appended.
  */
 import type { Dialect } from '../sql/sql-text.js';
 

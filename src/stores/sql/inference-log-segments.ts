@@ -1,7 +1,7 @@
 /**
  * The inference log's storage layout (migration 0012): records are kept in segments — one row
- * per deployment and minute of an appended batch — instead of one row per record. Measured on this machine
- * (bench/serving.js, perf of the log thread): a row per record cost the log thread ~6.5 µs of CPU
+ * per deployment and minute of an appended batch — instead of one row per record. Measured on this
+ * machine (bench/serving.js, perf of the log thread): a row per record cost the log thread ~6.5 µs of CPU
  * per logged request, half of it the kernel writing the WAL pages of rows and index entries; as
  * segments it costs ~3 µs. Reads decode the segments a window overlaps and keep the records
  * inside it (sql-inference-log-store.ts).
@@ -112,6 +112,11 @@ export function segmentsOfValues(values: readonly unknown[]): SegmentRow[] {
   return [...done, ...open.values()].map(({ row, records, inputs }) => ({ ...row, records: JSON.stringify(records), inputs: inputs.join('') }));
 }
 
+/**
+ * The segments of records in hand (the PostgreSQL path, in process). Outputs go through their JSON
+ * text and back, as they cross to the log thread: one builder for both paths, at the cost of a
+ * small parse per record here.
+ */
 export const segmentsOf = (records: readonly InferenceRecord[]): SegmentRow[] => segmentsOfValues(flatRecordValues(records));
 
 type StoredRecord = [requestId: string, ts: number, modelName: string, modelVersion: string, variant: Variant, inputsKind: string, latencyMs: number, inputsLength: number | null, outputs: unknown];

@@ -23,6 +23,7 @@ interface Label {
 
 /** Oldest first; records of equal time in the order they were appended. */
 const inWindowOrder = (a: WindowCandidate, b: WindowCandidate) => a.timestamp - b.timestamp || a.segmentId - b.segmentId || a.index - b.index;
+const labeledInWindowOrder = (a: { c: WindowCandidate }, b: { c: WindowCandidate }) => inWindowOrder(a.c, b.c);
 
 export class SqlInferenceLogStore implements InferenceLogStore {
   constructor(
@@ -77,7 +78,7 @@ export class SqlInferenceLogStore implements InferenceLogStore {
     let labeled: { c: WindowCandidate; record: LabeledRecord }[] = [];
     const inHand = () => (input.labeledOnly ? labeled.length : kept.length);
     const limitTime = () => {
-      if (input.labeledOnly) return (labeled = labeled.sort((a, b) => inWindowOrder(a.c, b.c)).slice(0, limit))[limit - 1]!.c.timestamp;
+      if (input.labeledOnly) return (labeled = labeled.sort(labeledInWindowOrder).slice(0, limit))[limit - 1]!.c.timestamp;
       return (kept = kept.sort(inWindowOrder).slice(0, limit))[limit - 1]!.timestamp;
     };
     const perRead = segmentsPerRead(limit);
@@ -97,7 +98,7 @@ export class SqlInferenceLogStore implements InferenceLogStore {
         if (label) labeled.push({ c, record: decodeCandidate(c, JSON.parse(label.label), label.ts) });
       }
     }
-    if (input.labeledOnly) return labeled.sort((a, b) => inWindowOrder(a.c, b.c)).slice(0, limit).map((l) => l.record);
+    if (input.labeledOnly) return labeled.sort(labeledInWindowOrder).slice(0, limit).map((l) => l.record);
     kept = kept.sort(inWindowOrder).slice(0, limit);
     const labels = await this.labelsOf(input.deployment, kept.map((c) => c.requestId));
     return kept.map((c) => {
@@ -143,4 +144,3 @@ export class SqlInferenceLogStore implements InferenceLogStore {
     return labels;
   }
 }
-
