@@ -11,7 +11,7 @@
 import { GyreError } from '../core/errors.js';
 import { newRunId } from '../core/ids.js';
 import { TAG_PARENT_RUN_ID } from '../tracking/entities.js';
-import type { Param, Tag } from '../tracking/entities.js';
+import type { Param } from '../tracking/entities.js';
 import { checkBatch } from '../tracking/validation.js';
 import type { Services } from '../services.js';
 import type { OutputArtifact, PipelineRun, StepDefinition, StepState } from './entities.js';
@@ -48,7 +48,6 @@ export interface StepRequest {
 }
 
 export const TAG_PIPELINE_RUN = 'gyre.pipeline.run';
-export const TAG_PIPELINE_STEP = 'gyre.pipeline.step';
 export const STEP_LOG_ARTIFACT = 'logs/step.log';
 
 /**
@@ -87,12 +86,12 @@ export async function recordStepEnd(env: PipelineEnv, run: PipelineRun, req: Ste
   if (outcome.kind === 'recorded') return outcome.state;
   const { end } = outcome;
   const succeeded = end.status === 'succeeded';
-  const tags: Tag[] = [{ key: 'gyre.pipeline.worker', value: end.worker }];
-  if (succeeded) tags.push({ key: 'gyre.pipeline.outputs', value: JSON.stringify(end.outputs.map((o) => ({ name: o.name, digest: o.digest }))) });
   const finished: StepFinished = {
     ...end,
     params: loggableParams(stepNamed(run, end.step)),
-    tags,
+    // The worker, outputs and cache key are the step's state (gyre pipelines show): tags repeating
+    // them were most of a step's rows in the database (docs/pipelines.md, "Performance").
+    tags: [],
     cache: succeeded ? { pipeline: run.pipeline, step: end.step, cacheKey: req.cacheKey, outputs: end.outputs, trackingRunId: end.trackingRunId, createdAt: end.endedAt } : null,
   };
   if (!(await env.journal.finish(finished))) return env.store.getStep(end.runId, end.step);
@@ -154,13 +153,10 @@ async function queueItem(env: PipelineEnv, run: PipelineRun, step: string, work:
       ...experiment,
       runName: step,
       startTime: Date.now(),
-      // The parent tag set directly: the same nesting as parentRunId, without re-reading the parent run per step.
-      tags: [
-        { key: TAG_PARENT_RUN_ID, value: run.trackingRunId },
-        { key: TAG_PIPELINE_RUN, value: run.runId },
-        { key: TAG_PIPELINE_STEP, value: step },
-        { key: 'gyre.pipeline.cache_key', value: work.cacheKey },
-      ],
+      // The parent tag set directly: the same nesting as parentRunId, without re-reading the parent
+      // run per step. The pipeline run and step are the parent's gyre.pipeline.run tag and this
+      // run's name; the rest of the step is its state, not repeated as tags.
+      tags: [{ key: TAG_PARENT_RUN_ID, value: run.trackingRunId }],
     },
   };
 }
@@ -220,10 +216,16 @@ export async function executeStep(env: PipelineEnv, run: PipelineRun, req: StepR
 
 // Steps by name per definition: a 10,000-step fan-out would otherwise search its list per step.
 const stepIndexes = new WeakMap<PipelineRun['definition'], Map<string, StepDefinition>>();
-function stepNamed(run: PipelineRun, name: string): StepDefinition {
+
+/** The run's step of that name, if it has one. */
+export function findStep(run: PipelineRun, name: string): StepDefinition | undefined {
   let index = stepIndexes.get(run.definition);
   if (!index) stepIndexes.set(run.definition, (index = new Map(run.definition.steps.map((s) => [s.name, s]))));
-  const step = index.get(name);
+  return index.get(name);
+}
+
+function stepNamed(run: PipelineRun, name: string): StepDefinition {
+  const step = findStep(run, name);
   if (!step) throw new GyreError('NOT_FOUND', `Pipeline '${run.pipeline}' has no step '${name}'.`, { step: name });
   return step;
 }

@@ -19,7 +19,7 @@ suite('BullMQ dispatcher sweep (needs GYRE_TEST_REDIS_URL)', () => {
   const prefix = `gyre-sweep-${randomBytes(4).toString('hex')}`;
   let queue: Queue;
   let dispatcher: BullmqDispatcher;
-  const run = { runId: 'r1' } as PipelineRun;
+  const run = { runId: 'r1', definition: { steps: [] } } as unknown as PipelineRun;
   const request = (step: string): StepRequest => ({ runId: run.runId, step, cacheKey: 'k', inputs: {}, inputDigests: {}, attempt: 1, trackingRunId: `t-${step}` });
   const endOf = (req: StepRequest): StepOutcome => ({ kind: 'ended', end: { runId: req.runId, step: req.step, attempt: 1, trackingRunId: req.trackingRunId, status: 'succeeded', outputs: [], error: null, worker: 'raw', startedAt: 1, endedAt: 2 } });
 

@@ -1,7 +1,8 @@
 /**
- * Distributed executor, coordinator side: each executed step becomes one BullMQ job (id = run and
- * step, so enqueuing twice is a no-op) that a `gyre worker` on any machine takes. The job's result
- * is how the step ended; the coordinator records it (step-execution.ts recordStepEnd).
+ * Distributed executor, coordinator side: each executed step becomes a BullMQ job (id = run and
+ * step, so enqueuing twice is a no-op) that a `gyre worker` on any machine takes — or, for items of
+ * a fan-out that have proven fast, shares one with a few of its siblings (item-batching.ts). The
+ * job's result is how the step ended; the coordinator records it (step-execution.ts recordStepEnd).
  *
  * Per step this costs as little Redis as BullMQ allows: jobs queued in the same turn go in one
  * `addBulk` (one round trip), and completions arrive through one QueueEvents listener matched by job
@@ -12,16 +13,27 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type { JobsOptions } from 'bullmq';
 import { GyreError } from '../../core/errors.js';
-import { GroupCommit } from '../../core/group-commit.js';
+import { sha256 } from '../digests.js';
 import type { PipelineRun } from '../entities.js';
 import type { StepDispatcher } from '../pipeline-runner.js';
 import type { StepOutcome, StepRequest } from '../step-execution.js';
+import { findStep } from '../step-execution.js';
+import { chunks, familyOf, ItemPace } from './item-batching.js';
+import type { SharingOptions } from './item-batching.js';
 import { redisOptions, STEP_QUEUE } from './redis-connection.js';
 
-export interface StepJobData extends StepRequest {}
+/** A job carries one step, or several items of one fan-out (run one after another by its worker). */
+export type StepJobData = StepRequest | { batch: StepRequest[] };
+export type StepJobResult = StepOutcome | { batch: StepOutcome[] };
 
 /** BullMQ job ids may not contain ':'; run ids are hex and step names have no '~'. */
 export const stepJobId = (runId: string, step: string) => `${runId}~${step}`;
+
+/**
+ * A shared job's id is named by the steps it carries: enqueuing the same ones twice is a no-op, as
+ * for a single step, and a different group can never be mistaken for it.
+ */
+const batchJobId = (runId: string, steps: readonly string[]) => `${runId}~batch~${sha256(steps.join('\u0000')).slice(-24)}`;
 
 const JOB_OPTIONS: JobsOptions = {
   // Step failures are recorded by the worker and complete the job; a job fails only when a
@@ -38,27 +50,31 @@ const SWEEP_AFTER_MS = 10_000;
 export interface DispatcherOptions {
   /** How long a job's end may go unheard of before Redis is asked about it (default 10 s). */
   sweepAfterMs?: number;
+  /** When items of a fan-out share jobs (item-batching.ts); by default once they have proven fast. */
+  sharing?: SharingOptions;
 }
 
 interface Waiter {
   req: StepRequest;
+  /** The fan-out the step is an item of (item-batching.ts), or null. */
+  family: string | null;
   resolve(outcome: StepOutcome): void;
   reject(err: Error): void;
+}
+
+/** A job in Redis and the steps waiting for it to end. */
+interface Dispatched {
+  waiters: Waiter[];
   /** When the job was added, or last found still waiting or running by a sweep. */
   since: number;
-  /** When a sweep first found no job in Redis for this step. */
+  /** When a sweep first found no such job in Redis. */
   missingSince?: number;
 }
 
-interface NewJob {
-  name: string;
-  data: StepJobData;
-  opts: JobsOptions;
-}
-
 export class BullmqDispatcher implements StepDispatcher {
-  private readonly waiting = new Map<string, Waiter>();
-  private readonly adds: GroupCommit<NewJob, undefined>;
+  private readonly jobs = new Map<string, Dispatched>();
+  /** Steps dispatched in this turn of the event loop: they go to Redis together, in one addBulk. */
+  private turn: Waiter[] = [];
   private readonly sweep: NodeJS.Timeout;
   private sweeping = false;
 
@@ -66,8 +82,8 @@ export class BullmqDispatcher implements StepDispatcher {
     private readonly queue: Queue<StepJobData>,
     private readonly events: QueueEvents,
     private readonly sweepAfterMs: number,
+    private readonly pace: ItemPace,
   ) {
-    this.adds = new GroupCommit(async (jobs) => (await queue.addBulk(jobs), jobs.map(() => undefined)), 500);
     events.on('completed', ({ jobId, returnvalue }) => this.completed(jobId, returnvalue));
     events.on('failed', ({ jobId, failedReason }) => this.failed(jobId, failedReason));
     this.sweep = setInterval(() => void this.sweepStale(), sweepAfterMs);
@@ -75,6 +91,7 @@ export class BullmqDispatcher implements StepDispatcher {
   }
 
   static async connect(url: string, prefix: string, opts: DispatcherOptions = {}): Promise<BullmqDispatcher> {
+    const pace = new ItemPace(opts.sharing); // bad options are refused before anything connects
     const connection = redisOptions(url);
     const queue = new Queue<StepJobData>(STEP_QUEUE, { connection, prefix });
     const events = new QueueEvents(STEP_QUEUE, { connection, prefix });
@@ -84,42 +101,77 @@ export class BullmqDispatcher implements StepDispatcher {
       await Promise.allSettled([queue.close(), events.close()]);
       throw new GyreError('UNAVAILABLE', `Cannot reach Redis at ${url}: ${(err as Error).message}. Start Redis or unset GYRE_REDIS_URL to run steps in process.`, { url });
     }
-    return new BullmqDispatcher(queue, events, opts.sweepAfterMs ?? SWEEP_AFTER_MS);
+    return new BullmqDispatcher(queue, events, opts.sweepAfterMs ?? SWEEP_AFTER_MS, pace);
   }
 
-  async dispatch(run: PipelineRun, req: StepRequest, _cancel: AbortSignal): Promise<StepOutcome> {
-    const jobId = stepJobId(run.runId, req.step);
-    // Listening before the job exists: its completion cannot slip past.
-    const finished = new Promise<StepOutcome>((resolve, reject) => this.waiting.set(jobId, { req, resolve, reject, since: Date.now() }));
-    try {
-      await this.adds.submit({ name: req.step, data: req, opts: { ...JOB_OPTIONS, jobId } });
-    } catch (err) {
-      this.waiting.delete(jobId);
-      throw err;
-    }
-    return finished;
+  dispatch(run: PipelineRun, req: StepRequest, _cancel: AbortSignal): Promise<StepOutcome> {
+    return new Promise<StepOutcome>((resolve, reject) => {
+      if (this.turn.length === 0) setImmediate(() => this.flush());
+      this.turn.push({ req, family: familyOf(run.runId, findStep(run, req.step)?.mappedFrom ?? null), resolve, reject });
+    });
   }
 
   async close(): Promise<void> {
     clearInterval(this.sweep);
-    for (const [jobId, w] of this.waiting) w.reject(new GyreError('UNAVAILABLE', `The dispatcher closed while step '${w.req.step}' was running (job ${jobId}).`, { jobId }));
-    this.waiting.clear();
+    const closed = (w: Waiter, jobId: string) => w.reject(new GyreError('UNAVAILABLE', `The dispatcher closed while step '${w.req.step}' was running (job ${jobId}).`, { jobId }));
+    for (const [jobId, job] of this.jobs) for (const w of job.waiters) closed(w, jobId);
+    for (const w of this.turn.splice(0)) closed(w, stepJobId(w.req.runId, w.req.step));
+    this.jobs.clear();
     await Promise.allSettled([this.events.close(), this.queue.close()]);
   }
 
+  /** This turn's steps as jobs, registered before they are added (an end cannot slip past), in one addBulk. */
+  private flush(): void {
+    const byFamily = new Map<string | null, Waiter[]>();
+    for (const w of this.turn.splice(0)) {
+      const list = byFamily.get(w.family) ?? [];
+      list.push(w);
+      byFamily.set(w.family, list);
+    }
+    const added: { name: string; data: StepJobData; opts: JobsOptions }[] = [];
+    const ids: string[] = [];
+    for (const [family, waiters] of byFamily) {
+      const size = family === null ? 1 : this.pace.itemsPerJob(family);
+      for (const group of chunks(waiters, size)) {
+        const first = group[0]!.req;
+        const jobId = group.length === 1 ? stepJobId(first.runId, first.step) : batchJobId(first.runId, group.map((w) => w.req.step));
+        const data: StepJobData = group.length === 1 ? first : { batch: group.map((w) => w.req) };
+        this.jobs.set(jobId, { waiters: group, since: Date.now() });
+        added.push({ name: group.length === 1 ? first.step : `${first.step}+${group.length - 1}`, data, opts: { ...JOB_OPTIONS, jobId } });
+        ids.push(jobId);
+      }
+    }
+    this.queue.addBulk(added).catch((err: unknown) => {
+      for (const jobId of ids) {
+        const job = this.jobs.get(jobId);
+        this.jobs.delete(jobId);
+        for (const w of job?.waiters ?? []) w.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  }
+
   private completed(jobId: string, result: unknown): void {
-    const w = this.waiting.get(jobId);
-    if (!w) return;
-    this.waiting.delete(jobId);
-    if (isOutcome(result, w.req)) w.resolve(result);
-    else w.reject(new GyreError('INTERNAL', `Step '${w.req.step}' was run by a worker whose answer this coordinator does not understand (job ${jobId}). Run the same Gyre version on the coordinator and every gyre worker.`, { jobId }));
+    const job = this.jobs.get(jobId);
+    if (!job) return;
+    this.jobs.delete(jobId);
+    const outcomes = (result as { batch?: unknown } | null)?.batch;
+    const list: unknown[] = Array.isArray(outcomes) ? outcomes : [result];
+    for (const w of job.waiters) {
+      const outcome = list.find((o) => isOutcome(o, w.req));
+      if (!outcome) {
+        w.reject(new GyreError('INTERNAL', `Step '${w.req.step}' was run by a worker whose answer this coordinator does not understand (job ${jobId}). Run the same Gyre version on the coordinator and every gyre worker.`, { jobId }));
+        continue;
+      }
+      if (w.family !== null && outcome.kind === 'ended') this.pace.ended(w.family, outcome.end.endedAt - outcome.end.startedAt);
+      w.resolve(outcome);
+    }
   }
 
   private failed(jobId: string, reason: string): void {
-    const w = this.waiting.get(jobId);
-    if (!w) return;
-    this.waiting.delete(jobId);
-    w.reject(new GyreError('INTERNAL', `Step '${w.req.step}' could not be executed by any worker: ${reason}`, { jobId }));
+    const job = this.jobs.get(jobId);
+    if (!job) return;
+    this.jobs.delete(jobId);
+    for (const w of job.waiters) w.reject(new GyreError('INTERNAL', `Step '${w.req.step}' could not be executed by any worker: ${reason}`, { jobId }));
   }
 
   /**
@@ -127,27 +179,27 @@ export class BullmqDispatcher implements StepDispatcher {
    * job's state says how it ended (its failedReason outlives a retry that then succeeded, so it
    * cannot tell); a job still waiting or running is asked about again a period later; a job gone
    * from Redis twice in a row (Redis restarted without persistence, or the job was removed) fails
-   * its step, which a rerun of the pipeline executes again.
+   * its steps, which a rerun of the pipeline executes again.
    */
   private async sweepStale(): Promise<void> {
     if (this.sweeping) return;
     this.sweeping = true;
     try {
       const now = Date.now();
-      for (const [jobId, w] of [...this.waiting]) {
-        if (now - w.since < this.sweepAfterMs) continue;
+      for (const [jobId, d] of [...this.jobs]) {
+        if (now - d.since < this.sweepAfterMs) continue;
         const job = await this.queue.getJob(jobId).catch(() => null);
         if (job === null) continue; // Redis did not answer: the next sweep asks again.
         if (!job) {
-          w.missingSince ??= now;
-          if (now - w.missingSince >= this.sweepAfterMs) this.lost(jobId);
+          d.missingSince ??= now;
+          if (now - d.missingSince >= this.sweepAfterMs) this.lost(jobId);
           continue;
         }
-        w.missingSince = undefined;
+        d.missingSince = undefined;
         const state = await job.getState().catch(() => 'unknown');
         if (state === 'completed') this.completed(jobId, job.returnvalue);
         else if (state === 'failed') this.failed(jobId, job.failedReason);
-        else w.since = now;
+        else d.since = now;
       }
     } finally {
       this.sweeping = false;
@@ -155,10 +207,10 @@ export class BullmqDispatcher implements StepDispatcher {
   }
 
   private lost(jobId: string): void {
-    const w = this.waiting.get(jobId);
-    if (!w) return;
-    this.waiting.delete(jobId);
-    w.reject(new GyreError('UNAVAILABLE', `Step '${w.req.step}' has no job in Redis any more (job ${jobId}: Redis was restarted without persistence, or the job was removed). Run the pipeline again: steps that finished are taken from the cache.`, { jobId }));
+    const job = this.jobs.get(jobId);
+    if (!job) return;
+    this.jobs.delete(jobId);
+    for (const w of job.waiters) w.reject(new GyreError('UNAVAILABLE', `Step '${w.req.step}' has no job in Redis any more (job ${jobId}: Redis was restarted without persistence, or the job was removed). Run the pipeline again: steps that finished are taken from the cache.`, { jobId }));
   }
 }
 

@@ -2,17 +2,18 @@
  * Distributed executor, worker side (`gyre worker`): takes step jobs from BullMQ and executes them
  * with the same code as the in-process executor. Metadata goes to the shared database, outputs
  * and logs to the shared artifact store; the job's result is how the step ended, which the
- * coordinator records. A job BullMQ hands out a second time (its first worker died or lost its
- * lock) runs as a new attempt.
+ * coordinator records. A job that carries several items of a fan-out runs them one after another
+ * and answers for each. A job BullMQ hands out a second time (its first worker died or lost its
+ * lock) runs as a new attempt of each step it carries.
  */
 import { Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { PipelineRun } from '../entities.js';
 import type { PipelineService } from '../pipeline-service.js';
 import { executeStep } from '../step-execution.js';
-import type { StepOutcome } from '../step-execution.js';
+import type { StepOutcome, StepRequest } from '../step-execution.js';
 import { redisOptions, STEP_QUEUE } from './redis-connection.js';
-import type { StepJobData } from './bullmq-dispatcher.js';
+import type { StepJobData, StepJobResult } from './bullmq-dispatcher.js';
 import { CancelWatch } from './cancel-watch.js';
 
 export interface StepWorkerOptions {
@@ -24,29 +25,39 @@ export interface StepWorkerOptions {
   lockMs: number;
 }
 
-export async function startStepWorker(pipelines: PipelineService, opts: StepWorkerOptions): Promise<Worker<StepJobData, StepOutcome>> {
-  // Definitions are immutable per run; keeping recent ones saves parsing them per step.
-  const runs = new Map<string, PipelineRun>();
-  const runOf = async (runId: string) => {
+export async function startStepWorker(pipelines: PipelineService, opts: StepWorkerOptions): Promise<Worker<StepJobData, StepJobResult>> {
+  // Definitions are immutable per run; keeping recent ones saves reading them per step. The read is
+  // shared: the first jobs of a run arrive together, and a fan-out's definition is large (a 1,000-item
+  // map is ~300 KB of JSON), so each reading it again cost more than the steps themselves.
+  const runs = new Map<string, Promise<PipelineRun>>();
+  const runOf = (runId: string): Promise<PipelineRun> => {
     let run = runs.get(runId);
     if (!run) {
-      run = await pipelines.store.getRun(runId);
+      run = pipelines.store.getRun(runId);
       if (runs.size > 100) runs.delete(runs.keys().next().value!);
       runs.set(runId, run);
+      run.catch(() => runs.delete(runId));
     }
     return run;
   };
   const cancels = new CancelWatch(pipelines.store);
-  const worker = new Worker<StepJobData, StepOutcome>(
+  const runStep = async (req: StepRequest, redelivered: boolean): Promise<StepOutcome> => {
+    const run = await runOf(req.runId);
+    const cancel = cancels.watch(run.runId);
+    try {
+      return await executeStep(pipelines.env, run, req, cancel.signal, redelivered);
+    } finally {
+      cancel.release();
+    }
+  };
+  const worker = new Worker<StepJobData, StepJobResult>(
     STEP_QUEUE,
     async (job: Job<StepJobData>) => {
-      const run = await runOf(job.data.runId);
-      const cancel = cancels.watch(run.runId);
-      try {
-        return await executeStep(pipelines.env, run, job.data, cancel.signal, job.attemptsStarted > 1);
-      } finally {
-        cancel.release();
-      }
+      const redelivered = job.attemptsStarted > 1;
+      if (!('batch' in job.data)) return runStep(job.data, redelivered);
+      const batch: StepOutcome[] = [];
+      for (const req of job.data.batch) batch.push(await runStep(req, redelivered));
+      return { batch };
     },
     {
       connection: redisOptions(opts.redisUrl),
