@@ -96,7 +96,8 @@ export const pipeline = definePipeline({ name: 'quick-fanout', module: import.me
       }
     }, 20);
     try {
-      const result = await pipelines.run(definitionOf(moduleFile), { dispatcher, concurrency: 16 });
+      // Forced: no cache lookups between the first items' starts, so all 16 are dispatched in one turn.
+      const result = await pipelines.run(definitionOf(moduleFile), { dispatcher, concurrency: 16, force: true });
       expect([result.status, result.error]).toEqual(['succeeded', null]);
       expect(killed).not.toBeNull();
       expect(result.steps).toHaveLength(ITEMS + 1);

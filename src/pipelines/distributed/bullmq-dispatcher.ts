@@ -107,7 +107,7 @@ export class BullmqDispatcher implements StepDispatcher {
   dispatch(run: PipelineRun, req: StepRequest, _cancel: AbortSignal): Promise<StepOutcome> {
     return new Promise<StepOutcome>((resolve, reject) => {
       if (this.turn.length === 0) setImmediate(() => this.flush());
-      this.turn.push({ req, family: familyOf(run.runId, findStep(run, req.step)?.mappedFrom ?? null), resolve, reject });
+      this.turn.push({ req, family: familyOf(run, findStep(run, req.step)?.mappedFrom ?? null), resolve, reject });
     });
   }
 

@@ -40,9 +40,13 @@ describe('item pace: when fan-out items share a job', () => {
     expect(() => new ItemPace({ firstSeen: -1 })).toThrow(/firstSeen/);
   });
 
-  it('only items of a fan-out have a family, one per run and mapped step', () => {
-    expect(familyOf('run1', null)).toBeNull();
-    expect(familyOf('run1', 'train')).not.toBe(familyOf('run2', 'train'));
+  it('only items of a fan-out have a family, one per definition and mapped step', () => {
+    const run = (digest: string) => ({ pipeline: 'p', definition: { digest } }) as Parameters<typeof familyOf>[0];
+    expect(familyOf(run('d1'), null)).toBeNull();
+    // A rerun of the same definition keeps the pace; a changed definition starts afresh.
+    expect(familyOf(run('d1'), 'train')).toBe(familyOf(run('d1'), 'train'));
+    expect(familyOf(run('d1'), 'train')).not.toBe(familyOf(run('d2'), 'train'));
+    expect(familyOf(run('d1'), 'train')).not.toBe(familyOf(run('d1'), 'score'));
     expect(chunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
   });
 });

@@ -6,13 +6,16 @@
  * fast are sent in jobs of several, which a worker runs one after another: each item stays a step
  * of its own (its state, tracking run, retries, cache entry), only the transport is shared.
  *
- * The pace of a mapped step is learnt from its items' ends in this run. Until FIRST_SEEN items have
- * ended, or while they take FAST_ITEM_MS or more on average, every item is a job of its own: long
- * items (training trials, partitions of real data) keep the pool's full parallelism and lose
- * nothing. Fast ones go in jobs of at most MAX_ITEMS_PER_JOB, sized so a job runs about JOB_BUDGET_MS.
+ * The pace of a mapped step is learnt from its items' ends, and kept for the next run of the very
+ * same definition (same code, params and items: a scheduled pipeline reruns it often; its first
+ * items then need not go alone). Until FIRST_SEEN items have ended, or while they take FAST_ITEM_MS
+ * or more on average, every item is a job of its own: long items (training trials, partitions of
+ * real data) keep the pool's full parallelism and lose nothing. Fast ones go in jobs of at most
+ * MAX_ITEMS_PER_JOB, sized so a job runs about JOB_BUDGET_MS.
  */
 
 import { invalidArgument } from '../../core/errors.js';
+import type { PipelineRun } from '../entities.js';
 
 /** Items of a mapped step that must have ended before any of its later items share a job. */
 export const FIRST_SEEN = 8;
@@ -73,8 +76,12 @@ export class ItemPace {
   }
 }
 
-/** The key a mapped step's items share; null for a step that is not an item of a fan-out. */
-export const familyOf = (runId: string, mappedFrom: string | null): string | null => (mappedFrom === null ? null : `${runId}\u0000${mappedFrom}`);
+/**
+ * The key a mapped step's items share — across runs of one definition (its digest covers the code,
+ * params and items); null for a step that is not an item of a fan-out.
+ */
+export const familyOf = (run: Pick<PipelineRun, 'pipeline' | 'definition'>, mappedFrom: string | null): string | null =>
+  mappedFrom === null ? null : `${run.pipeline}\u0000${run.definition.digest}\u0000${mappedFrom}`;
 
 /** Splits `items` into consecutive groups of at most `size`. */
 export function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -13,7 +13,7 @@ import type { PreparedQuery, SqlDatabase } from '../sql-database.js';
 import { newRunRow } from './run-queries.js';
 import { endOpenRuns, insertRunParams, insertRunRows, markRunsRunning, upsertRunTags } from './run-batches.js';
 import { finishStepRows, insertCacheRows, queueStepRows, startStepRows, TRACKING_STATUS } from './step-batches.js';
-import { finishStepsPostgres, queueStepsPostgres } from './step-batches-postgres.js';
+import { createRunPostgres, finishStepsPostgres, queueStepsPostgres } from './step-batches-postgres.js';
 
 
 const toRun = (r: Selectable<PipelineRunsTable>): PipelineRun => ({
@@ -76,6 +76,7 @@ export class SqlPipelineStore implements PipelineStore {
 
   async createRun(run: PipelineRun, steps: StepState[]): Promise<void> {
     try {
+      if (this.prepared) return await createRunPostgres(this.prepared, run, steps);
       await this.db.transaction().execute(async (trx) => {
         await trx
           .insertInto('pipeline_runs')
