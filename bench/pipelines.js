@@ -18,7 +18,7 @@
  * (default postgres://postgres@127.0.0.1:5432/test; a fresh schema is made and dropped),
  * BENCH_PIPELINE_STEPS (in-process steps, default 200), BENCH_DISTRIBUTED_STEPS (default 1000),
  * BENCH_WORKER_CONCURRENCY (per worker, default 8), BENCH_DISTRIBUTED_ROUNDS (default 5),
- * BENCH_DISTRIBUTED_WARM (untimed passes per side, default 3), BENCH_DISTRIBUTED=0 to skip that part,
+ * BENCH_DISTRIBUTED_WARM (untimed passes per side, default 8), BENCH_DISTRIBUTED=0 to skip that part,
  * BENCH_PROF_DIR=<dir> for CPU profiles of the worker processes.
  */
 import fs from 'node:fs';
@@ -32,7 +32,7 @@ import { openServices } from '../dist/services.js';
 import { PipelineService } from '../dist/pipelines/pipeline-service.js';
 import { definePipeline, step } from '../dist/pipelines/define-pipeline.js';
 import { BullmqDispatcher } from '../dist/pipelines/distributed/bullmq-dispatcher.js';
-import { redisOptions } from '../dist/pipelines/distributed/redis-connection.js';
+import { redisOptions, STEP_QUEUE } from '../dist/pipelines/distributed/redis-connection.js';
 import { goal, log, machineInfo, mainOf, round, withTempDir } from './support/stats.js';
 import { cpuByProgram, cpuDelta, switchesDelta } from './support/process-cpu.js';
 
@@ -44,7 +44,9 @@ const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 8);
 /** Steps (and raw jobs) in flight at once: twice what the workers run, so none waits for work. */
 const IN_FLIGHT = 2 * WORKER_CONCURRENCY * 2;
 const ROUNDS = Number(process.env.BENCH_DISTRIBUTED_ROUNDS ?? 5);
-const WARM_PASSES = Number(process.env.BENCH_DISTRIBUTED_WARM ?? 3);
+// Eight: measured on this machine, a fresh coordinator's and workers' steps/s still rise over their
+// first six to ten passes (V8 tiering of the scheduling and BullMQ paths), raw BullMQ's over ~six.
+const WARM_PASSES = Number(process.env.BENCH_DISTRIBUTED_WARM ?? 8);
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.GYRE_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -131,11 +133,15 @@ async function gyreSide(dir, databaseUrl) {
     const pipelines = new PipelineService(services, services.pipelineStore, 'bench-coordinator');
     const { pipeline } = await import(pathToFileURL(module).href);
     dispatcher = await BullmqDispatcher.connect(REDIS_URL, prefix);
+    const jobs = new Queue(STEP_QUEUE, { connection: redisOptions(REDIS_URL), prefix });
+    // Fast fan-out items share jobs (item-batching.ts): how many BullMQ jobs the steps took is printed.
+    const jobsDone = async () => (await jobs.getJobCounts('completed')).completed;
     const pass = async () => {
       const r = await pipelines.run(pipeline, { dispatcher, force: true, concurrency: IN_FLIGHT });
       if (r.status !== 'succeeded') throw new Error(`distributed bench pipeline ${r.status}: ${r.error}`);
     };
-    return { workers, pass, close };
+    const closeAll = async () => (await jobs.close(), await close());
+    return { workers, pass, jobsDone, close: closeAll };
   } catch (err) {
     await close();
     throw err;
@@ -236,6 +242,7 @@ async function distributedRounds(dir, databaseUrl) {
     const totals = Object.fromEntries(Object.keys(sides).map((k) => [k, { s: [], cpu: {}, wakeups: {} }]));
     const add = (into, delta) => Object.entries(delta).forEach(([k, v]) => (into[k] = (into[k] ?? 0) + v));
     const ratios = [];
+    const jobs0 = await gyre.jobsDone();
     for (let round = 0; round < ROUNDS; round++) {
       const names = Object.keys(sides);
       const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)];
@@ -259,8 +266,9 @@ async function distributedRounds(dir, databaseUrl) {
       cpu_ms_per_1000_by_process: perThousand(t.cpu),
       wakeups_per_1000_by_process: perThousand(t.wakeups),
     });
+    const jobsPer1000 = Math.round(((await gyre.jobsDone()) - jobs0) / ROUNDS / (DIST_STEPS / 1000));
     return {
-      gyre: figures(totals.gyre),
+      gyre: { ...figures(totals.gyre), jobs_per_1000_steps: jobsPer1000 },
       bulk: figures(totals.bulk),
       each: figures(totals.each),
       ratio: round(median(ratios.map((r) => r.to_faster)), 3),
@@ -301,7 +309,7 @@ async function run() {
     distributed = {
       rounds: ROUNDS,
       warm_passes_per_side: WARM_PASSES,
-      gyre: { steps: DIST_STEPS, steps_per_s: d.gyre.per_s_median, steps_per_s_by_round: d.gyre.per_s_by_round, cpu_ms_per_1000_steps: d.gyre.cpu_ms_per_1000_by_process, wakeups_per_1000_steps: d.gyre.wakeups_per_1000_by_process },
+      gyre: { steps: DIST_STEPS, bullmq_jobs_per_1000_steps: d.gyre.jobs_per_1000_steps, steps_per_s: d.gyre.per_s_median, steps_per_s_by_round: d.gyre.per_s_by_round, cpu_ms_per_1000_steps: d.gyre.cpu_ms_per_1000_by_process, wakeups_per_1000_steps: d.gyre.wakeups_per_1000_by_process },
       baseline: { what: 'raw BullMQ no-op jobs dispatched as the coordinator does (addBulk per turn, one completion listener), same Redis, 2 worker processes, same concurrency and jobs in flight', jobs: DIST_STEPS, jobs_per_s: d.bulk.per_s_median, jobs_per_s_by_round: d.bulk.per_s_by_round, cpu_ms_per_1000_jobs: d.bulk.cpu_ms_per_1000_by_process },
       baseline_each: { what: 'the same jobs added and awaited one by one (queue.add + job.waitUntilFinished)', jobs: DIST_STEPS, jobs_per_s: d.each.per_s_median, jobs_per_s_by_round: d.each.per_s_by_round, cpu_ms_per_1000_jobs: d.each.cpu_ms_per_1000_by_process },
       // The goal is judged against the faster of the two raw dispatches, round by round.

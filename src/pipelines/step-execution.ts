@@ -251,15 +251,20 @@ async function runWithRetries(env: PipelineEnv, run: PipelineRun, step: StepDefi
   return { outputs: null, failure };
 }
 
-// The parent run's experiment never changes; reading it once per pipeline run saves queries per step.
-const experiments = new Map<string, { experimentId: string; artifactLocation: string }>();
-async function experimentOf(env: PipelineEnv, run: PipelineRun): Promise<{ experimentId: string; artifactLocation: string }> {
+// The parent run's experiment never changes; reading it once per pipeline run saves queries per
+// step. The read is shared by the steps that ask before it returns (a run's first wave asks at once).
+type Experiment = { experimentId: string; artifactLocation: string };
+const experiments = new Map<string, Promise<Experiment>>();
+function experimentOf(env: PipelineEnv, run: PipelineRun): Promise<Experiment> {
   let found = experiments.get(run.trackingRunId);
   if (found === undefined) {
-    const experimentId = (await env.services.tracking.getRun(run.trackingRunId)).info.experimentId;
-    found = { experimentId, artifactLocation: (await env.services.tracking.getExperiment(experimentId)).artifactLocation };
+    found = (async () => {
+      const experimentId = (await env.services.tracking.getRun(run.trackingRunId)).info.experimentId;
+      return { experimentId, artifactLocation: (await env.services.tracking.getExperiment(experimentId)).artifactLocation };
+    })();
     if (experiments.size > 1000) experiments.clear();
     experiments.set(run.trackingRunId, found);
+    found.catch(() => experiments.delete(run.trackingRunId));
   }
   return found;
 }

@@ -28,6 +28,11 @@ export class StepScheduler {
   private readonly toRun: StepDefinition[] = [];
   private nextToRun = 0;
   private readonly running = new Set<string>();
+  /**
+   * Steps whose execution has ended and whose end is being recorded: they no longer hold a slot
+   * (the next steps are queued while these ends are written), but their dependents wait for it.
+   */
+  private recording = 0;
   /** Resolves the wait in runAll when a running step ends (one waiter, not a race over every running step). */
   private wake: (() => void) | null = null;
   /** What made a step's bookkeeping throw (the store refused even the failure): runAll rethrows it. */
@@ -67,7 +72,7 @@ export class StepScheduler {
         await this.start(this.toRun[this.nextToRun++]!);
         continue;
       }
-      if (this.running.size === 0) break;
+      if (this.running.size === 0 && this.recording === 0) break;
       // Promise.race over the running steps would add a reaction to each of them per wait: a long
       // step would collect one per step that ends meanwhile.
       await new Promise<void>((resolve) => (this.wake = resolve));
@@ -124,7 +129,6 @@ export class StepScheduler {
       this.running.add(step.name);
       this.execute(step, { cacheKey, inputs, inputDigests }).catch((err: unknown) => {
         this.broken ??= { err };
-        this.running.delete(step.name);
         this.notify();
       });
     } catch (err) {
@@ -136,13 +140,28 @@ export class StepScheduler {
     const { env, run } = this;
     let state: StepState;
     let req: StepRequest | null = null;
+    let recording = false;
     try {
-      req = await queueStep(env, run, step, work);
-      state = req ? await recordStepEnd(env, run, req, await this.dispatcher.dispatch(run, req, this.cancel)) : await env.store.getStep(run.runId, step.name);
-    } catch (err) {
-      state = await this.recordFailure(step, req, toGyreError(err).message);
+      try {
+        req = await queueStep(env, run, step, work);
+        if (req) {
+          const outcome = await this.dispatcher.dispatch(run, req, this.cancel);
+          // The slot is free once the step has run: steps waiting for one are queued while its end is written.
+          recording = true;
+          this.recording++;
+          this.running.delete(step.name);
+          this.notify();
+          state = await recordStepEnd(env, run, req, outcome);
+        } else {
+          state = await env.store.getStep(run.runId, step.name);
+        }
+      } catch (err) {
+        state = await this.recordFailure(step, req, toGyreError(err).message);
+      }
+    } finally {
+      if (recording) this.recording--;
+      else this.running.delete(step.name);
     }
-    this.running.delete(step.name);
     this.ended(step.name, TERMINAL_STEP_STATUSES.has(state.status) ? state.status : 'failed', state.outputs, state.error);
     try {
       this.opts.onStep?.(state);
