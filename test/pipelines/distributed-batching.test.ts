@@ -21,6 +21,7 @@ import { postgresTestDatabase, postgresTestUrl, tempDir } from '../../src/test-s
 import type { TestDatabase } from '../../src/test-support/test-databases.js';
 import { repoRoot } from '../support/server-process.js';
 import { startWorkerProcess, stopProcess } from './support/worker-process.js';
+import { stepRunsOf } from './support/step-runs.js';
 
 const redisUrl = process.env.GYRE_TEST_REDIS_URL ?? null;
 const suite = redisUrl && postgresTestUrl ? describe : describe.skip;
@@ -118,13 +119,10 @@ export const pipeline = definePipeline({ name: 'quick-fanout', module: import.me
         expect(state.worker).not.toContain(`:${killed}`);
       }
 
-      const parent = await services.tracking.getRun(result.trackingRunId);
-      const children = await services.tracking.searchRuns({ experimentIds: [parent.info.experimentId], filter: `tags.mlflow.parentRunId = '${result.trackingRunId}'`, maxResults: 1000 });
-      const finished = new Map<string, number>();
-      for (const c of children.items) if (c.info.status === 'FINISHED') finished.set(c.info.runName, (finished.get(c.info.runName) ?? 0) + 1);
-      expect(finished.size).toBe(ITEMS + 1);
-      expect([...finished.values()].every((n) => n === 1)).toBe(true);
-      expect(children.items.filter((c) => c.info.runName === result.steps[SLOW]!.step).map((c) => c.info.status).sort()).toEqual(['FINISHED', 'KILLED']);
+      const tracked = await stepRunsOf(services, result.trackingRunId);
+      expect(tracked.finishedByStep.size).toBe(ITEMS + 1);
+      expect([...tracked.finishedByStep.values()].every((n) => n === 1)).toBe(true);
+      expect(tracked.statusesOf(result.steps[SLOW]!.step)).toEqual(['FINISHED', 'KILLED']);
       const sum = result.steps.find((s) => s.step === 'sum')!;
       expect(JSON.parse(sum.outputs[0]!.inline!)).toBe(ITEMS * (ITEMS - 1));
     } finally {

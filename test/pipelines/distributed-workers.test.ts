@@ -15,6 +15,7 @@ import { BullmqDispatcher } from '../../src/pipelines/distributed/bullmq-dispatc
 import { postgresTestDatabase, postgresTestUrl, tempDir } from '../../src/test-support/test-databases.js';
 import type { TestDatabase } from '../../src/test-support/test-databases.js';
 import { startWorkerProcess, stopProcess } from './support/worker-process.js';
+import { stepRunsOf } from './support/step-runs.js';
 
 const redisUrl = process.env.GYRE_TEST_REDIS_URL ?? null;
 const suite = redisUrl && postgresTestUrl ? describe : describe.skip;
@@ -92,14 +93,11 @@ steps:
       expect(retried.worker).not.toContain(`:${killed!.pid}`);
       expect(fs.readFileSync(path.join(project, 'all.txt'), 'utf8').split('\n').filter(Boolean)).toHaveLength(18);
 
-      const parent = await services.tracking.getRun(result.trackingRunId);
-      const children = await services.tracking.searchRuns({ experimentIds: [parent.info.experimentId], filter: `tags.mlflow.parentRunId = '${result.trackingRunId}'`, maxResults: 1000 });
-      const finished = new Map<string, number>();
-      for (const c of children.items) if (c.info.status === 'FINISHED') finished.set(c.info.runName, (finished.get(c.info.runName) ?? 0) + 1);
-      expect(finished.size).toBe(20);
-      expect([...finished.values()].every((n) => n === 1)).toBe(true);
+      const tracked = await stepRunsOf(services, result.trackingRunId);
+      expect(tracked.finishedByStep.size).toBe(20);
+      expect([...tracked.finishedByStep.values()].every((n) => n === 1)).toBe(true);
       // The killed attempt's run is kept, marked KILLED, not counted as a success.
-      expect(children.items.filter((c) => c.info.runName === killed!.step).map((c) => c.info.status).sort()).toEqual(['FINISHED', 'KILLED']);
+      expect(tracked.statusesOf(killed!.step)).toEqual(['FINISHED', 'KILLED']);
     } finally {
       clearInterval(watcher);
       await dispatcher.close();
