@@ -22,18 +22,27 @@ import { chunks, familyOf, ItemPace } from './item-batching.js';
 import type { SharingOptions } from './item-batching.js';
 import { redisOptions, STEP_QUEUE } from './redis-connection.js';
 
-/** A job carries one step, or several items of one fan-out (run one after another by its worker). */
-export type StepJobData = StepRequest | { batch: StepRequest[] };
-export type StepJobResult = StepOutcome | { batch: StepOutcome[] };
+/**
+ * A job carries one step, or several items of one fan-out (run one after another by its worker). A
+ * step sent again on its own after its shared job could not run it is `redelivered`: it runs as a
+ * new attempt, as a single job's retry by BullMQ would.
+ */
+export type StepJobData = (StepRequest & { redelivered?: boolean }) | { batch: StepRequest[] };
+/**
+ * How a shared job's item went: its outcome, or `unrun` when its worker could not execute it (the
+ * store or the artifact store failed it); the coordinator sends that item again on its own.
+ */
+export type ItemResult = StepOutcome | { kind: 'unrun'; runId: string; step: string; error: string };
+export type StepJobResult = StepOutcome | { batch: ItemResult[] };
 
 /** BullMQ job ids may not contain ':'; run ids are hex and step names have no '~'. */
 export const stepJobId = (runId: string, step: string) => `${runId}~${step}`;
 
 /**
- * A shared job's id is named by the steps it carries: enqueuing the same ones twice is a no-op, as
- * for a single step, and a different group can never be mistaken for it.
+ * A shared job's id is named by the steps it carries (their runs and names): enqueuing the same
+ * ones twice is a no-op, as for a single step, and a different group is a different job.
  */
-const batchJobId = (runId: string, steps: readonly string[]) => `${runId}~batch~${sha256(steps.join('\u0000')).slice(-24)}`;
+const batchJobId = (reqs: readonly StepRequest[]) => `${reqs[0]!.runId}~batch~${sha256(reqs.map((r) => `${r.runId}/${r.step}`).join('\u0000')).slice(-32)}`;
 
 const JOB_OPTIONS: JobsOptions = {
   // Step failures are recorded by the worker and complete the job; a job fails only when a
@@ -120,7 +129,7 @@ export class BullmqDispatcher implements StepDispatcher {
     await Promise.allSettled([this.events.close(), this.queue.close()]);
   }
 
-  /** This turn's steps as jobs, registered before they are added (an end cannot slip past), in one addBulk. */
+  /** This turn's steps as jobs: items of a fan-out that have proven fast share them. */
   private flush(): void {
     const byFamily = new Map<string | null, Waiter[]>();
     for (const w of this.turn.splice(0)) {
@@ -128,23 +137,26 @@ export class BullmqDispatcher implements StepDispatcher {
       list.push(w);
       byFamily.set(w.family, list);
     }
-    const added: { name: string; data: StepJobData; opts: JobsOptions }[] = [];
-    const ids: string[] = [];
+    const jobs: { waiters: Waiter[]; data: StepJobData }[] = [];
     for (const [family, waiters] of byFamily) {
       const size = family === null ? 1 : this.pace.itemsPerJob(family);
-      for (const group of chunks(waiters, size)) {
-        const first = group[0]!.req;
-        const jobId = group.length === 1 ? stepJobId(first.runId, first.step) : batchJobId(first.runId, group.map((w) => w.req.step));
-        const data: StepJobData = group.length === 1 ? first : { batch: group.map((w) => w.req) };
-        this.jobs.set(jobId, { waiters: group, since: Date.now() });
-        added.push({ name: group.length === 1 ? first.step : `${first.step}+${group.length - 1}`, data, opts: { ...JOB_OPTIONS, jobId } });
-        ids.push(jobId);
-      }
+      for (const group of chunks(waiters, size)) jobs.push({ waiters: group, data: group.length === 1 ? group[0]!.req : { batch: group.map((w) => w.req) } });
     }
+    this.add(jobs);
+  }
+
+  /** Jobs registered before they are added (an end cannot slip past), in one addBulk. */
+  private add(jobs: { waiters: Waiter[]; data: StepJobData }[]): void {
+    const added = jobs.map(({ waiters, data }) => {
+      const first = waiters[0]!.req;
+      const jobId = waiters.length === 1 ? stepJobId(first.runId, first.step) : batchJobId(waiters.map((w) => w.req));
+      this.jobs.set(jobId, { waiters, since: Date.now() });
+      return { name: waiters.length === 1 ? first.step : `${first.step}+${waiters.length - 1}`, data, opts: { ...JOB_OPTIONS, jobId } };
+    });
     this.queue.addBulk(added).catch((err: unknown) => {
-      for (const jobId of ids) {
-        const job = this.jobs.get(jobId);
-        this.jobs.delete(jobId);
+      for (const { opts } of added) {
+        const job = this.jobs.get(opts.jobId!);
+        this.jobs.delete(opts.jobId!);
         for (const w of job?.waiters ?? []) w.reject(err instanceof Error ? err : new Error(String(err)));
       }
     });
@@ -154,17 +166,21 @@ export class BullmqDispatcher implements StepDispatcher {
     const job = this.jobs.get(jobId);
     if (!job) return;
     this.jobs.delete(jobId);
-    const outcomes = (result as { batch?: unknown } | null)?.batch;
-    const list: unknown[] = Array.isArray(outcomes) ? outcomes : [result];
+    const items = (result as { batch?: unknown } | null)?.batch;
+    const list: unknown[] = Array.isArray(items) ? items : [result];
+    const again: Waiter[] = [];
     for (const w of job.waiters) {
-      const outcome = list.find((o) => isOutcome(o, w.req));
+      const outcome = list.find((o) => isItemResult(o, w.req));
       if (!outcome) {
         w.reject(new GyreError('INTERNAL', `Step '${w.req.step}' was run by a worker whose answer this coordinator does not understand (job ${jobId}). Run the same Gyre version on the coordinator and every gyre worker.`, { jobId }));
-        continue;
+      } else if (outcome.kind === 'unrun') {
+        again.push(w);
+      } else {
+        if (w.family !== null && outcome.kind === 'ended') this.pace.ended(w.family, outcome.end.endedAt - outcome.end.startedAt);
+        w.resolve(outcome);
       }
-      if (w.family !== null && outcome.kind === 'ended') this.pace.ended(w.family, outcome.end.endedAt - outcome.end.startedAt);
-      w.resolve(outcome);
     }
+    if (again.length > 0) this.add(again.map((w) => ({ waiters: [w], data: { ...w.req, redelivered: true } })));
   }
 
   private failed(jobId: string, reason: string): void {
@@ -214,8 +230,8 @@ export class BullmqDispatcher implements StepDispatcher {
   }
 }
 
-function isOutcome(value: unknown, req: StepRequest): value is StepOutcome {
-  const o = value as { kind?: string; end?: { runId?: string; step?: string }; state?: { runId?: string; step?: string } } | null;
-  const of = o?.kind === 'ended' ? o.end : o?.kind === 'recorded' ? o.state : undefined;
+function isItemResult(value: unknown, req: StepRequest): value is ItemResult {
+  const o = value as { kind?: string; runId?: string; step?: string; end?: { runId?: string; step?: string }; state?: { runId?: string; step?: string } } | null;
+  const of = o?.kind === 'ended' ? o.end : o?.kind === 'recorded' ? o.state : o?.kind === 'unrun' ? o : undefined;
   return of?.runId === req.runId && of.step === req.step;
 }

@@ -6,11 +6,12 @@
  * fast are sent in jobs of several, which a worker runs one after another: each item stays a step
  * of its own (its state, tracking run, retries, cache entry), only the transport is shared.
  *
- * The pace of a mapped step is learnt from its items' ends, and kept for the next run of the very
- * same definition (same code, params and items: a scheduled pipeline reruns it often; its first
- * items then need not go alone). Until FIRST_SEEN items have ended, or while they take FAST_ITEM_MS
- * or more on average, every item is a job of its own: long items (training trials, partitions of
- * real data) keep the pool's full parallelism and lose nothing. Fast ones go in jobs of at most
+ * The pace of a mapped step is learnt from its items' ends, and kept by the coordinating process
+ * for the next run of the very same definition (same code, params and items: a scheduled pipeline
+ * reruns it often; its first items then need not go alone; a one-off `gyre pipelines run` process
+ * starts from nothing). Until FIRST_SEEN items have ended, or while they take FAST_ITEM_MS or more
+ * on average, every item is a job of its own: long items (training trials, partitions of real data)
+ * keep the pool's full parallelism and lose nothing. Fast ones go in jobs of at most
  * MAX_ITEMS_PER_JOB, sized so a job runs about JOB_BUDGET_MS.
  */
 
@@ -19,18 +20,26 @@ import type { PipelineRun } from '../entities.js';
 
 /** Items of a mapped step that must have ended before any of its later items share a job. */
 export const FIRST_SEEN = 8;
-/** Items taking less than this on average (their executor's own measure) may share a job. */
-export const FAST_ITEM_MS = 5;
-/** A shared job is sized to run about this long. */
-export const JOB_BUDGET_MS = 20;
+/**
+ * Items taking less than this on average (their executor's own measure) may share a job: well
+ * under a job's own cost in round trips (a few ms), so running a few in a row delays none much.
+ */
+export const FAST_ITEM_MS = 1;
+/** A shared job is sized to run about this long (what its round trips would have cost them). */
+export const JOB_BUDGET_MS = 5;
 export const MAX_ITEMS_PER_JOB = 16;
 
 /** Weight of the newest end in the running average: about the last twenty items count. */
 const WEIGHT = 0.1;
 /** Mapped steps whose pace is remembered (a coordinator runs a few pipelines at once). */
 const REMEMBERED = 1000;
+/**
+ * Paces learnt by this process, shared by its dispatchers: the scheduler and the server open one
+ * per run, and the next run of the same definition should not start from nothing.
+ */
+const learnt = new Map<string, Pace>();
 
-interface Pace {
+export interface Pace {
   seen: number;
   meanMs: number;
 }
@@ -43,11 +52,11 @@ export interface SharingOptions {
 }
 
 export class ItemPace {
-  private readonly paces = new Map<string, Pace>();
   private readonly firstSeen: number;
   private readonly maxItems: number;
 
-  constructor(opts: SharingOptions = {}) {
+  /** `paces`: where paces are kept (this process's, unless a test gives its own). */
+  constructor(opts: SharingOptions = {}, private readonly paces: Map<string, Pace> = learnt) {
     this.firstSeen = opts.firstSeen ?? FIRST_SEEN;
     this.maxItems = opts.maxItemsPerJob ?? MAX_ITEMS_PER_JOB;
     if (!Number.isInteger(this.firstSeen) || this.firstSeen < 0) throw invalidArgument(`firstSeen must be a whole number ≥ 0, not ${opts.firstSeen}.`, { firstSeen: opts.firstSeen });

@@ -4,7 +4,7 @@
  * and logs to the shared artifact store; the job's result is how the step ended, which the
  * coordinator records. A job that carries several items of a fan-out runs them one after another
  * and answers for each. A job BullMQ hands out a second time (its first worker died or lost its
- * lock) runs as a new attempt of each step it carries.
+ * lock) runs as a new attempt of each step it carries, started or not.
  */
 import { Worker } from 'bullmq';
 import type { Job } from 'bullmq';
@@ -13,7 +13,8 @@ import type { PipelineService } from '../pipeline-service.js';
 import { executeStep } from '../step-execution.js';
 import type { StepOutcome, StepRequest } from '../step-execution.js';
 import { redisOptions, STEP_QUEUE } from './redis-connection.js';
-import type { StepJobData, StepJobResult } from './bullmq-dispatcher.js';
+import type { ItemResult, StepJobData, StepJobResult } from './bullmq-dispatcher.js';
+import { toGyreError } from '../../core/errors.js';
 import { CancelWatch } from './cancel-watch.js';
 
 export interface StepWorkerOptions {
@@ -54,9 +55,11 @@ export async function startStepWorker(pipelines: PipelineService, opts: StepWork
     STEP_QUEUE,
     async (job: Job<StepJobData>) => {
       const redelivered = job.attemptsStarted > 1;
-      if (!('batch' in job.data)) return runStep(job.data, redelivered);
-      const batch: StepOutcome[] = [];
-      for (const req of job.data.batch) batch.push(await runStep(req, redelivered));
+      if (!('batch' in job.data)) return runStep(job.data, redelivered || job.data.redelivered === true);
+      // One item that cannot be executed must not cost its siblings a rerun: it is answered
+      // `unrun`, and the coordinator sends it again on its own.
+      const batch: ItemResult[] = [];
+      for (const req of job.data.batch) batch.push(await runStep(req, redelivered).catch((err: unknown) => ({ kind: 'unrun' as const, runId: req.runId, step: req.step, error: toGyreError(err).message })));
       return { batch };
     },
     {
