@@ -47,6 +47,10 @@ export function registerPipelinesCommand(program: Command): void {
     .option('--local', 'run steps in this process even when GYRE_REDIS_URL is set')
     .option('--concurrency <n>', 'steps executing at once', (v) => Number(v), 4)
     .option('--json', 'print the run id and each step’s status as JSON')
+    .addHelpText(
+      'after',
+      '\nWith GYRE_REDIS_URL set, steps go to gyre worker processes (GYRE_QUEUE_PREFIX names the queue). Items of a\nmapped (fan-out) step that take under 1 ms share BullMQ jobs of up to 16; GYRE_MAX_ITEMS_PER_JOB=1 sends\nevery item as a job of its own.',
+    )
     .action(async (file: string, o: { name?: string; force?: boolean; local?: boolean; concurrency: number; json?: boolean }, cmd: Command) =>
       withPipelines(cmd, async (p) => {
         const pipeline = await loadPipelineFile(path.resolve(file), o.name);

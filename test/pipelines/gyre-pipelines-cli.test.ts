@@ -36,6 +36,13 @@ fs.writeFileSync(
 afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
 
 describe('gyre pipelines on a dvc.yaml', () => {
+  it('run --help says how steps reach workers and how fan-out items share jobs', () => {
+    const help = gyre('pipelines', 'run', '--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/GYRE_REDIS_URL/);
+    expect(help.stdout).toMatch(/GYRE_MAX_ITEMS_PER_JOB=1/);
+  });
+
 
   it('runs the stages in order, then skips them all when nothing changed (cached), and restores a deleted out', () => {
     const first = runJson('dvc.yaml');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunks, familyOf, FAST_ITEM_MS, FIRST_SEEN, ItemPace, JOB_BUDGET_MS, MAX_ITEMS_PER_JOB } from './item-batching.js';
 import type { SharingOptions } from './item-batching.js';
+import { distributedDispatcherFromEnv } from './dispatcher-from-env.js';
 
 /** A pace with a memory of its own: the process-wide one is shared by every dispatcher. */
 const fresh = (opts: SharingOptions = {}) => new ItemPace(opts, new Map());
@@ -42,6 +43,11 @@ describe('item pace: when fan-out items share a job', () => {
     expect(() => fresh({ maxItemsPerJob: 0 })).toThrow(/GYRE_MAX_ITEMS_PER_JOB/);
     expect(() => fresh({ maxItemsPerJob: Number('many') })).toThrow(/whole number/);
     expect(() => fresh({ firstSeen: -1 })).toThrow(/firstSeen/);
+  });
+
+  it('refuses a bad GYRE_MAX_ITEMS_PER_JOB before connecting to anything', async () => {
+    // Port 1 answers nothing: reaching Redis would fail differently (UNAVAILABLE).
+    await expect(distributedDispatcherFromEnv({ GYRE_REDIS_URL: 'redis://127.0.0.1:1', GYRE_MAX_ITEMS_PER_JOB: 'all' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/GYRE_MAX_ITEMS_PER_JOB/) });
   });
 
   it('is remembered by the process across dispatchers, so the next run of a definition need not learn it again', () => {
