@@ -4,6 +4,7 @@
  * drive it on a simulated clock. A failing monitor records its error and raises its own alert
  * (`monitor_failed`); it never stops the other monitors or the loop.
  */
+import { PromiseMemo } from '../core/promise-memo.js';
 import type { MonitoringStore } from './monitoring-store.js';
 import type { InferenceLogStore } from '../serving/inference-log/inference-log-store.js';
 import type { GyreModelManifest } from '../models/manifest.js';
@@ -58,7 +59,7 @@ export class MonitoringService {
   readonly alerts: AlertNotifier;
   private log: MonitoringLog;
   private readonly now: () => number;
-  private readonly manifests = new Map<string, Promise<GyreModelManifest>>();
+  private readonly manifests = new PromiseMemo<GyreModelManifest>();
   private readonly running = new Set<string>();
 
   constructor(private readonly deps: MonitoringDeps) {
@@ -257,14 +258,7 @@ export class MonitoringService {
 
   /** Manifests of served versions never change, so they are read once per process. */
   private manifest(modelName: string, version: string): Promise<GyreModelManifest> {
-    const key = `${modelName}/${version}`;
-    let p = this.manifests.get(key);
-    if (!p) {
-      p = this.deps.manifestOf(modelName, version);
-      p.catch(() => this.manifests.delete(key));
-      this.manifests.set(key, p);
-    }
-    return p;
+    return this.manifests.get(`${modelName}/${version}`, () => this.deps.manifestOf(modelName, version));
   }
 }
 

@@ -10,6 +10,7 @@
  */
 import { GyreError } from '../core/errors.js';
 import { newRunId } from '../core/ids.js';
+import { PromiseMemo } from '../core/promise-memo.js';
 import { TAG_PARENT_RUN_ID } from '../tracking/entities.js';
 import type { Param } from '../tracking/entities.js';
 import { checkBatch } from '../tracking/validation.js';
@@ -254,19 +255,12 @@ async function runWithRetries(env: PipelineEnv, run: PipelineRun, step: StepDefi
 // The parent run's experiment never changes; reading it once per pipeline run saves queries per
 // step. The read is shared by the steps that ask before it returns (a run's first wave asks at once).
 type Experiment = { experimentId: string; artifactLocation: string };
-const experiments = new Map<string, Promise<Experiment>>();
+const experiments = new PromiseMemo<Experiment>(1000);
 function experimentOf(env: PipelineEnv, run: PipelineRun): Promise<Experiment> {
-  let found = experiments.get(run.trackingRunId);
-  if (found === undefined) {
-    found = (async () => {
-      const experimentId = (await env.services.tracking.getRun(run.trackingRunId)).info.experimentId;
-      return { experimentId, artifactLocation: (await env.services.tracking.getExperiment(experimentId)).artifactLocation };
-    })();
-    if (experiments.size > 1000) experiments.clear();
-    experiments.set(run.trackingRunId, found);
-    found.catch(() => experiments.delete(run.trackingRunId));
-  }
-  return found;
+  return experiments.get(run.trackingRunId, async () => {
+    const experimentId = (await env.services.tracking.getRun(run.trackingRunId)).info.experimentId;
+    return { experimentId, artifactLocation: (await env.services.tracking.getExperiment(experimentId)).artifactLocation };
+  });
 }
 
 /**

@@ -15,6 +15,7 @@ import type { StepOutcome, StepRequest } from '../step-execution.js';
 import { redisOptions, STEP_QUEUE } from './redis-connection.js';
 import type { ItemResult, StepJobData, StepJobResult } from './bullmq-dispatcher.js';
 import { toGyreError } from '../../core/errors.js';
+import { PromiseMemo } from '../../core/promise-memo.js';
 import { CancelWatch } from './cancel-watch.js';
 
 export interface StepWorkerOptions {
@@ -30,17 +31,8 @@ export async function startStepWorker(pipelines: PipelineService, opts: StepWork
   // Definitions are immutable per run; keeping recent ones saves reading them per step. The read is
   // shared: the first jobs of a run arrive together, and a fan-out's definition is large (a 1,000-item
   // map is ~300 KB of JSON), so each reading it again cost more than the steps themselves.
-  const runs = new Map<string, Promise<PipelineRun>>();
-  const runOf = (runId: string): Promise<PipelineRun> => {
-    let run = runs.get(runId);
-    if (!run) {
-      run = pipelines.store.getRun(runId);
-      if (runs.size > 100) runs.delete(runs.keys().next().value!);
-      runs.set(runId, run);
-      run.catch(() => runs.delete(runId));
-    }
-    return run;
-  };
+  const runs = new PromiseMemo<PipelineRun>(100);
+  const runOf = (runId: string) => runs.get(runId, () => pipelines.store.getRun(runId));
   const cancels = new CancelWatch(pipelines.store);
   const runStep = async (req: StepRequest, redelivered: boolean): Promise<StepOutcome> => {
     const run = await runOf(req.runId);
