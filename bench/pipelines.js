@@ -123,7 +123,9 @@ async function gyreSide(dir, databaseUrl) {
   const services = await openServices({ home: dir, databaseUrl, artifactsUrl: env.GYRE_ARTIFACTS_URL });
   const workers = [];
   let dispatcher;
+  let jobs;
   const close = async () => {
+    await jobs?.close();
     await dispatcher?.close();
     await Promise.all(workers.map(stop));
     await services.close();
@@ -133,15 +135,14 @@ async function gyreSide(dir, databaseUrl) {
     const pipelines = new PipelineService(services, services.pipelineStore, 'bench-coordinator');
     const { pipeline } = await import(pathToFileURL(module).href);
     dispatcher = await BullmqDispatcher.connect(REDIS_URL, prefix);
-    const jobs = new Queue(STEP_QUEUE, { connection: redisOptions(REDIS_URL), prefix });
+    jobs = new Queue(STEP_QUEUE, { connection: redisOptions(REDIS_URL), prefix });
     // Fast fan-out items share jobs (item-batching.ts): how many BullMQ jobs the steps took is printed.
     const jobsDone = async () => (await jobs.getJobCounts('completed')).completed;
     const pass = async () => {
       const r = await pipelines.run(pipeline, { dispatcher, force: true, concurrency: IN_FLIGHT });
       if (r.status !== 'succeeded') throw new Error(`distributed bench pipeline ${r.status}: ${r.error}`);
     };
-    const closeAll = async () => (await jobs.close(), await close());
-    return { workers, pass, jobsDone, close: closeAll };
+    return { workers, pass, jobsDone, close };
   } catch (err) {
     await close();
     throw err;
